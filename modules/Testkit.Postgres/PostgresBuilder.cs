@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Testkit.Containers;
+
+namespace Testkit.Postgres;
+
+/// <summary>Describes a PostgreSQL container. Immutable: every <c>WithX</c> returns a new builder.</summary>
+public sealed record PostgresBuilder
+{
+    /// <summary>The image, <see cref="PostgresContainer.DefaultImage"/> unless set.</summary>
+    public string Image { get; init; } = PostgresContainer.DefaultImage;
+
+    /// <summary>The database created at start.</summary>
+    public string Database { get; init; } = "test";
+
+    /// <summary>The superuser's name.</summary>
+    public string Username { get; init; } = "test";
+
+    /// <summary>The superuser's password: random per builder unless set. Never logged.</summary>
+    public string Password { get; init; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+
+    /// <summary>Server settings passed as <c>-c key=value</c>. The defaults trade durability for speed, as a
+    /// throwaway test database should: no fsync, no full page writes, no synchronous commit.</summary>
+    public ImmutableDictionary<string, string> ServerSettings { get; init; } = ImmutableDictionary<string, string>.Empty
+        .Add("fsync", "off").Add("full_page_writes", "off").Add("synchronous_commit", "off");
+
+    /// <summary>Core container options applied last (labels, ports, waits, logger…).</summary>
+    public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
+
+    /// <summary>Runs another image, e.g. <c>postgres:17</c> or a private mirror.</summary>
+    public PostgresBuilder WithImage(string image) => this with { Image = image };
+
+    /// <summary>Names the database created at start.</summary>
+    public PostgresBuilder WithDatabase(string database) => this with { Database = NotEmpty(database) };
+
+    /// <summary>Names the superuser.</summary>
+    public PostgresBuilder WithUsername(string username) => this with { Username = NotEmpty(username) };
+
+    /// <summary>Sets the superuser's password.</summary>
+    public PostgresBuilder WithPassword(string password) => this with { Password = NotEmpty(password) };
+
+    /// <summary>Sets a server setting (<c>-c key=value</c>), e.g. <c>max_connections</c>.</summary>
+    public PostgresBuilder WithServerSetting(string name, string value) => this with { ServerSettings = ServerSettings.SetItem(NotEmpty(name), value) };
+
+    /// <summary>Applies core container options, after everything this builder sets.</summary>
+    public PostgresBuilder WithContainer(Func<ContainerBuilder, ContainerBuilder> customize)
+    {
+        ArgumentNullException.ThrowIfNull(customize);
+        var previous = Customize;
+        return this with { Customize = c => customize(previous(c)) };
+    }
+
+    /// <summary>Creates the container object; nothing runs until <see cref="Container.StartAsync"/>.</summary>
+    public PostgresContainer Build() => new(this);
+
+    private static string NotEmpty(string value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
+        return value;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Testkit.Waiting;
+
+/// <summary>What a wait strategy may look at: the narrow view of a started container.</summary>
+public interface IWaitTarget
+{
+    /// <summary>The container's id.</summary>
+    string Id { get; }
+
+    /// <summary>The host name to connect to for published ports.</summary>
+    string Host { get; }
+
+    /// <summary>The host port published for <paramref name="containerPort"/>.</summary>
+    int GetMappedPort(int containerPort);
+
+    /// <summary>The container's log lines from its start, following new ones until cancelled or the container stops.</summary>
+    IAsyncEnumerable<LogLine> FollowLogsAsync(CancellationToken cancellationToken);
+}
