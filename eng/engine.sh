@@ -6,10 +6,10 @@ set -euo pipefail
 
 log_file=${TESTKIT_DOCKERD_LOG:-/var/log/testkit-dockerd.log}
 deadline_seconds=${TESTKIT_ENGINE_DEADLINE:-60}
-started=$(date +%s.%N)
+started=$(date +%s%N)
 
 say() { printf '[engine] %s\n' "$*"; }
-elapsed() { printf '%.1f s' "$(echo "$(date +%s.%N) - $started" | bc 2>/dev/null || echo 0)"; }
+elapsed() { local ms=$(( ($(date +%s%N) - started) / 1000000 )); printf "%d.%d s" $((ms / 1000)) $((ms % 1000 / 100)); }
 fail() {
   say "ERROR: $1" >&2
   if [ -f "$log_file" ]; then

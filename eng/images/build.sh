@@ -121,6 +121,7 @@ main() {
 # Written by eng/images/build.sh: official image names -> Testkit's offline images.
 # One mapping per line: 'official-name[:tag] = replacement'. A name without a tag matches every tag;
 # a name ending in '/' is a prefix. The environment variable TESTKIT_IMAGE_SUBSTITUTES overrides this file.
+debian = $base
 postgres = $postgres
 redis = $redis
 confluentinc/cp-zookeeper = $zookeeper

@@ -168,8 +168,8 @@ public class Container : IWaitTarget, IAsyncDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Settings.StartupTimeout);
-        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-        var exited = Engine.Client.Containers.WaitContainerAsync(Id, stopWatching.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        var exited = Engine.Client.Containers.WaitContainerAsync(Id, stop.Token);
         IWaitStrategy? current = null;
         var waits = Task.Run(async () =>
         {
@@ -177,16 +177,22 @@ public class Container : IWaitTarget, IAsyncDisposable
             {
                 current = strategy;
                 logger.Waiting(ShortId, strategy);
-                await WaitRunner.RunAsync(strategy, this, deadline.Token).ConfigureAwait(false);
+                await WaitRunner.RunAsync(strategy, this, stop.Token).ConfigureAwait(false);
             }
-        }, deadline.Token);
+        }, stop.Token);
 
         try
         {
-            if (await Task.WhenAny(waits, exited).ConfigureAwait(false) == exited && exited.IsCompletedSuccessfully && !waits.IsCompletedSuccessfully)
+            await Task.WhenAny(waits, exited).ConfigureAwait(false);
+            if (!waits.IsCompletedSuccessfully)
             {
-                var tail = await TailAsync(CancellationToken.None).ConfigureAwait(false);
-                throw new ContainerExitedException(ShortId, Image!, exited.Result.StatusCode, current?.ToString(), tail);
+                // A wait that failed or did not finish may only be the symptom of a container that stopped.
+                var state = (await Engine.Client.Containers.InspectContainerAsync(Id, CancellationToken.None).ConfigureAwait(false)).State;
+                if (state is { Running: false })
+                {
+                    var tail = await TailAsync(CancellationToken.None).ConfigureAwait(false);
+                    throw new ContainerExitedException(ShortId, Image!, state.ExitCode, current?.ToString(), tail);
+                }
             }
 
             await waits.ConfigureAwait(false);
@@ -198,7 +204,7 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
         finally
         {
-            await stopWatching.CancelAsync().ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(exited, waits).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
     }

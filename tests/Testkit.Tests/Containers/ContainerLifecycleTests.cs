@@ -1,0 +1,129 @@
+using System.Net.Sockets;
+using System.Text;
+using Testkit.Containers;
+using Testkit.Images;
+using Testkit.Waiting;
+
+namespace Testkit.Tests.Containers;
+
+public class ContainerLifecycleTests
+{
+    private static readonly ContainerBuilder Redis = new ContainerBuilder("redis:7")
+        .WithPortBinding(6379)
+        .WithWaitStrategy(Wait.ForLogMessage("Ready to accept connections"));
+
+    [Fact]
+    public async Task A_published_port_answers_on_loopback_and_the_container_is_gone_after_dispose()
+    {
+        string id;
+        await using (var redis = Redis.Build())
+        {
+            await redis.StartAsync();
+            id = redis.Id;
+
+            Assert.Equal("127.0.0.1", redis.Host);
+            Assert.Equal("+PONG", await SendAsync(redis.Host, redis.GetMappedPort(6379), "PING"));
+            Assert.True(await EngineProbe.ContainerExistsAsync(id));
+        }
+
+        Assert.False(await EngineProbe.ContainerExistsAsync(id));
+    }
+
+    [Fact]
+    public async Task Exec_returns_exit_code_and_both_streams()
+    {
+        await using var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("sleep", "infinity")
+            .Build();
+        await container.StartAsync();
+
+        var result = await container.ExecAsync(["sh", "-c", "echo out; echo err >&2; exit 7"]);
+
+        Assert.Equal(new ExecResult(7, "out\n", "err\n"), result);
+    }
+
+    [Fact]
+    public async Task A_container_that_exits_while_starting_reports_its_exit_code_and_last_lines()
+    {
+        var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("sh", "-c", "echo starting; echo 'fatal: config missing' >&2; exit 3")
+            .WithWaitStrategy(Wait.ForLogMessage("never printed"))
+            .Build();
+
+        var error = await Assert.ThrowsAsync<ContainerExitedException>(() => container.StartAsync());
+
+        Assert.Equal(3, error.ExitCode);
+        Assert.Contains("fatal: config missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("never printed", error.Message, StringComparison.Ordinal);
+        Assert.False(await EngineProbe.ContainerExistsAsync(container.Id));
+    }
+
+    [Fact]
+    public async Task A_wait_that_times_out_says_what_it_awaited_and_removes_the_container()
+    {
+        var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("sh", "-c", "echo still booting; sleep infinity")
+            .WithWaitStrategy(Wait.ForLogMessage("ready now"))
+            .WithStartupTimeout(TimeSpan.FromSeconds(1))
+            .Build();
+
+        var error = await Assert.ThrowsAsync<WaitTimeoutException>(() => container.StartAsync());
+
+        Assert.Contains("/ready now/", error.Message, StringComparison.Ordinal);
+        Assert.Contains("still booting", error.Message, StringComparison.Ordinal);
+        Assert.False(await EngineProbe.ContainerExistsAsync(container.Id));
+    }
+
+    [Fact]
+    public async Task A_missing_image_names_the_image_and_the_fix()
+    {
+        var container = new ContainerBuilder("testkit-test/does-not-exist:1").Build();
+
+        var error = await Assert.ThrowsAsync<ImageNotFoundException>(() => container.StartAsync());
+
+        Assert.Contains("testkit-test/does-not-exist:1", error.Message, StringComparison.Ordinal);
+        Assert.Contains(ImageSubstitutions.EnvironmentVariable, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await EngineProbe.CountContainersFromImageAsync("does-not-exist"));
+    }
+
+    [Fact]
+    public async Task A_taken_host_port_is_reported_with_the_fix()
+    {
+        using var holder = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var container = Redis.WithPortBinding(new PortBinding(6380, taken)).Build();
+
+        var error = await Assert.ThrowsAsync<TestkitException>(() => container.StartAsync());
+
+        Assert.Contains($"127.0.0.1:{taken}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
+        Assert.False(await EngineProbe.ContainerExistsAsync(container.Id));
+    }
+
+    [Fact]
+    public async Task Logs_come_back_with_stdout_and_stderr_apart()
+    {
+        await using var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("sh", "-c", "echo to-out; echo to-err >&2; echo done; sleep infinity")
+            .WithWaitStrategy(Wait.ForLogMessage("^done$"))
+            .Build();
+        await container.StartAsync();
+
+        var (stdout, stderr) = await container.GetLogsAsync();
+
+        Assert.Equal("to-out\ndone\n", stdout);
+        Assert.Equal("to-err\n", stderr);
+    }
+
+    private static async Task<string> SendAsync(string host, int port, string command)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(host, port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+        var buffer = new byte[64];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();
+    }
+}
