@@ -120,6 +120,14 @@ public class Container : IWaitTarget, IAsyncDisposable
         return new ExecResult(inspect.ExitCode ?? -1, stdout, stderr);
     }
 
+    /// <summary>The container's current state, health included.</summary>
+    public async Task<ContainerState> GetStateAsync(CancellationToken cancellationToken = default)
+    {
+        var state = (await Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false)).State;
+        return new ContainerState(state.Status, state.Running, state.Paused, state.ExitCode, state.OOMKilled, state.Health?.Status,
+            string.IsNullOrEmpty(state.Error) ? null : state.Error);
+    }
+
     /// <summary>Removes the container and its anonymous volumes, stopping it first if it runs. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,5 @@
+using Testkit.Containers;
+
 namespace Testkit.Waiting;
 
 /// <summary>What a wait strategy may look at: the narrow view of a started container.</summary>
@@ -14,4 +16,10 @@ public interface IWaitTarget
 
     /// <summary>The container's log lines from its start, following new ones until cancelled or the container stops.</summary>
     IAsyncEnumerable<LogLine> FollowLogsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs a command inside the container and returns its exit code and output.</summary>
+    Task<ExecResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken);
+
+    /// <summary>The container's current state, health included.</summary>
+    Task<ContainerState> GetStateAsync(CancellationToken cancellationToken);
 }
