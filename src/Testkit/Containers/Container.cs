@@ -123,7 +123,8 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// <summary>The container's current state, health included.</summary>
     public async Task<ContainerState> GetStateAsync(CancellationToken cancellationToken = default)
     {
-        var state = (await Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false)).State;
+        var state = (await Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false)).State
+            ?? throw new TestkitException($"The engine returned no state for container {ShortId}; is it being removed?");
         return new ContainerState(state.Status, state.Running, state.Paused, state.ExitCode, state.OOMKilled, state.Health?.Status,
             string.IsNullOrEmpty(state.Error) ? null : state.Error);
     }
