@@ -10,7 +10,15 @@ echo "[test] building Testkit.sln"
 dotnet build Testkit.sln --nologo -v quiet -clp:ErrorsOnly
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+before=$(mktemp)
+trap 'rm -f "$log" "$before"' EXIT
+# What exists before the tests, so that anything left after them is a leak, labelled or not.
+engine_resources() {
+  { docker ps -aq --no-trunc | sed 's/^/container /'
+    docker network ls -q --no-trunc | sed 's/^/network /'
+    docker volume ls -q | sed 's/^/volume /'; } | sort
+}
+engine_resources > "$before"
 echo "[test] running tests"
 status=0
 dotnet test Testkit.sln --no-build --nologo 2>&1 | tee "$log" || status=$?
@@ -18,8 +26,12 @@ dotnet test Testkit.sln --no-build --nologo 2>&1 | tee "$log" || status=$?
 # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 39, Skipped: 0, ...").
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- +Failed:/ { f += $2; p += $4; s += $6 }
     END { printf "%d %d %d\n", p, f, s }' "$log")
-leftover=$(docker ps -aq --filter label=org.testkit.managed=true | wc -l)
-echo "[test] containers left by tests: $leftover"
+leftover=$(comm -13 "$before" <(engine_resources))
+if [ -n "$leftover" ]; then
+  echo "[test] ERROR: the tests left these behind (docker ps -a / network ls / volume ls):" >&2
+  echo "$leftover" >&2
+else
+  echo "[test] no container, network or volume left behind"
+fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
-if [ "$leftover" -ne 0 ]; then echo "[test] ERROR: tests left containers behind" >&2; exit 1; fi
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ -n "$leftover" ]; then exit 1; fi

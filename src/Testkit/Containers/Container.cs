@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Testkit.Cleanup;
 using Testkit.Engine;
 using Testkit.Images;
 using Testkit.Waiting;
@@ -15,10 +15,15 @@ namespace Testkit.Containers;
 /// anonymous volumes by <see cref="DisposeAsync"/>.</summary>
 public class Container : IWaitTarget, IAsyncDisposable
 {
+    /// <summary>How many log lines an error about a failed start quotes.</summary>
+    public const int ErrorLogLines = 50;
+
     private readonly ILogger logger;
+    private readonly CancellationTokenSource lifetime = new();
     private DockerEngine? engine;
     private string? id;
     private Dictionary<string, int> mappedPorts = [];
+    private Task? outputForwarding;
     private int disposed;
 
     /// <summary>Describes a container; nothing happens on the engine until <see cref="StartAsync"/>.</summary>
@@ -36,46 +41,84 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
     public string Id => id ?? throw NotStarted();
 
+    /// <summary>The container's name on the engine (without the leading slash).</summary>
+    public string? Name { get; private set; }
+
     /// <summary>The image that runs, after substitution.</summary>
     public string? Image { get; private set; }
 
     /// <summary>The host name or address tests connect to for published ports.</summary>
     public string Host => (engine ?? throw NotStarted()).Host;
 
-    /// <summary>How long <see cref="StartAsync"/> took, waits included.</summary>
+    /// <summary>How long the last <see cref="StartAsync"/> took, waits included.</summary>
     public TimeSpan StartDuration { get; private set; }
 
     private protected DockerEngine Engine => engine ?? throw NotStarted();
 
-    /// <summary>Creates and starts the container, then waits until its wait strategies say it is ready.
-    /// On any failure the container is removed before the exception propagates.</summary>
+    private string ShortId => id is null ? "-" : id[..Math.Min(12, id.Length)];
+
+    /// <summary>Creates and starts the container (or starts it again after <see cref="StopAsync"/>, keeping its
+    /// files), then waits until its wait strategies say it is ready. If the first start fails, the
+    /// container is removed before the exception propagates.</summary>
     /// <exception cref="ContainerExitedException">It stopped while starting (exit code and last log lines inside).</exception>
     /// <exception cref="WaitTimeoutException">It did not become ready within the startup timeout.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (id is not null)
-        {
-            throw new InvalidOperationException($"Container {id} was already started; build a new one to run another.");
-        }
-
+        ObjectDisposedException.ThrowIf(disposed != 0, this);
         var clock = Stopwatch.StartNew();
-        engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
-        Image = await ImageResolver.ResolveAsync(engine, Settings.Image, logger, cancellationToken).ConfigureAwait(false);
-        var created = await engine.Client.Containers.CreateContainerAsync(ContainerSpec.ToCreateParameters(Settings, Image), cancellationToken).ConfigureAwait(false);
-        id = created.ID;
+        var firstStart = id is null;
         try
         {
+            if (firstStart)
+            {
+                await CreateAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
-            StartDuration = clock.Elapsed;
-            logger.ContainerReady(ShortId, Image, clock.ElapsedMilliseconds);
         }
-        catch
+        catch when (firstStart && id is not null)
         {
             await RemoveAsync().ConfigureAwait(false);
             throw;
         }
+
+        StartDuration = clock.Elapsed;
+        logger.ContainerReady(ShortId, Image, clock.ElapsedMilliseconds);
+        if (!Settings.OutputConsumers.IsEmpty && outputForwarding is null or { IsCompleted: true })
+        {
+            outputForwarding = ForwardOutputAsync(lifetime.Token);
+        }
     }
+
+    /// <summary>Stops the container: SIGTERM (or the image's stop signal), then SIGKILL after the grace period
+    /// (10 s unless given). Its files stay; <see cref="StartAsync"/> starts it again.</summary>
+    public Task StopAsync(TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default) =>
+        TimedAsync("stopped", () => Engine.Client.Containers.StopContainerAsync(
+            Id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)(gracePeriod ?? TimeSpan.FromSeconds(10)).TotalSeconds }, cancellationToken));
+
+    /// <summary>Stops and starts the container again, then waits until it is ready.</summary>
+    public async Task RestartAsync(TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
+    {
+        await StopAsync(gracePeriod, cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Freezes every process of the container.</summary>
+    public Task PauseAsync(CancellationToken cancellationToken = default) =>
+        TimedAsync("paused", () => Engine.Client.Containers.PauseContainerAsync(Id, cancellationToken));
+
+    /// <summary>Lets a paused container run again.</summary>
+    public Task UnpauseAsync(CancellationToken cancellationToken = default) =>
+        TimedAsync("unpaused", () => Engine.Client.Containers.UnpauseContainerAsync(Id, cancellationToken));
+
+    /// <summary>Sends a signal to the main process (SIGKILL unless given, e.g. "SIGHUP").</summary>
+    public Task KillAsync(string signal = "SIGKILL", CancellationToken cancellationToken = default) =>
+        TimedAsync($"sent {signal}", () => Engine.Client.Containers.KillContainerAsync(Id, new ContainerKillParameters { Signal = signal }, cancellationToken));
+
+    /// <summary>Waits until the main process exits and returns its exit code.</summary>
+    public async Task<long> WaitForExitAsync(CancellationToken cancellationToken = default) =>
+        (await Engine.Client.Containers.WaitContainerAsync(Id, cancellationToken).ConfigureAwait(false)).StatusCode;
 
     /// <summary>The host port published for <paramref name="containerPort"/>.</summary>
     /// <exception cref="ArgumentException">That port was not published (see <c>WithPortBinding</c>).</exception>
@@ -89,52 +132,170 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     int IWaitTarget.GetMappedPort(int containerPort) => GetMappedPort(containerPort);
 
-    /// <summary>Everything the container has written so far, standard output and error apart.</summary>
-    public async Task<(string Stdout, string Stderr)> GetLogsAsync(CancellationToken cancellationToken = default)
+    /// <summary>The container's current state, health included.</summary>
+    public async Task<ContainerState> GetStateAsync(CancellationToken cancellationToken = default)
     {
-        using var stream = await Engine.Client.Containers.GetContainerLogsAsync(
-            Id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, cancellationToken).ConfigureAwait(false);
+        var state = (await InspectAsync(cancellationToken).ConfigureAwait(false)).State
+            ?? throw new TestkitException($"The engine returned no state for container {ShortId}; is it being removed?");
+        return new ContainerState(state.Status, state.Running, state.Paused, state.ExitCode, state.OOMKilled, state.Health?.Status,
+            string.IsNullOrEmpty(state.Error) ? null : state.Error);
+    }
+
+    /// <summary>The container's IP address on each network it joined, by network name.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetIpAddressesAsync(CancellationToken cancellationToken = default)
+    {
+        var networks = (await InspectAsync(cancellationToken).ConfigureAwait(false)).NetworkSettings?.Networks;
+        return networks?.ToDictionary(n => n.Key, n => n.Value.IPAddress) ?? [];
+    }
+
+    /// <summary>A snapshot of CPU and memory use, like one line of <c>docker stats</c> (takes about a second:
+    /// the engine samples twice to compute the CPU figure).</summary>
+    public async Task<ContainerStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        ContainerStatsResponse? received = null;
+        await Engine.Client.Containers.GetContainerStatsAsync(
+            Id, new ContainerStatsParameters { Stream = false }, new SyncProgress<ContainerStatsResponse>(s => received = s), cancellationToken).ConfigureAwait(false);
+        if (received is not { } sample)
+        {
+            throw new TestkitException($"The engine returned no statistics for container {ShortId}; is it running?");
+        }
+
+        var (cpu, previous, memory) = (sample.CPUStats, sample.PreCPUStats, sample.MemoryStats);
+        var cpuDelta = (double)(cpu?.CPUUsage?.TotalUsage ?? 0) - (previous?.CPUUsage?.TotalUsage ?? 0);
+        var systemDelta = (double)(cpu?.SystemUsage ?? 0) - (previous?.SystemUsage ?? 0);
+        var cpus = cpu?.OnlineCPUs ?? (uint)(cpu?.CPUUsage?.PercpuUsage?.Count ?? 1);
+        var cpuPercent = systemDelta > 0 && cpuDelta > 0 ? cpuDelta / systemDelta * cpus * 100 : 0;
+
+        // Like `docker stats`: page cache that the kernel can drop is not "used".
+        var stats = memory?.Stats ?? new Dictionary<string, ulong>();
+        var cache = stats.TryGetValue("total_inactive_file", out var v1) ? v1 : stats.TryGetValue("inactive_file", out var v2) ? v2 : 0;
+        var usage = memory?.Usage ?? 0;
+        return new ContainerStats(cpuPercent, (long)(usage - Math.Min(cache, usage)), (long)(memory?.Limit ?? 0));
+    }
+
+    /// <summary>What the container has written so far, standard output and error apart.</summary>
+    public async Task<(string Stdout, string Stderr)> GetLogsAsync(LogOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var stream = await Engine.Client.Containers.GetContainerLogsAsync(Id, LogParameters(options, follow: false), cancellationToken).ConfigureAwait(false);
         return await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The container's log lines from its start, then new ones as they come, until cancelled or it stops.</summary>
-    public async IAsyncEnumerable<LogLine> FollowLogsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>The container's log lines (all, or as <paramref name="options"/> selects), then new ones as they
+    /// come, until cancelled or the container stops.</summary>
+    public async IAsyncEnumerable<LogLine> FollowLogsAsync(LogOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var stream = await Engine.Client.Containers.GetContainerLogsAsync(
-            Id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, cancellationToken).ConfigureAwait(false);
+        using var stream = await Engine.Client.Containers.GetContainerLogsAsync(Id, LogParameters(options, follow: true), cancellationToken).ConfigureAwait(false);
         await foreach (var line in MultiplexedLogReader.ReadLinesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
             yield return line;
         }
     }
 
+    /// <summary>The container's log lines from its start, then new ones as they come, until cancelled or it stops.</summary>
+    public IAsyncEnumerable<LogLine> FollowLogsAsync(CancellationToken cancellationToken = default) => FollowLogsAsync(null, cancellationToken);
+
     /// <summary>Runs a command inside the running container and returns its exit code and output.</summary>
-    public async Task<ExecResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    public Task<ExecResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
+        ExecAsync(command, null, cancellationToken);
+
+    /// <summary>Runs a command inside the running container with its own environment, user or working
+    /// directory; <see cref="ExecOptions.OnOutput"/> receives lines as they are written.</summary>
+    public async Task<ExecResult> ExecAsync(IReadOnlyList<string> command, ExecOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var exec = await Engine.Client.Exec.CreateContainerExecAsync(
-            Id, new ContainerExecCreateParameters { Cmd = [.. command], AttachStdout = true, AttachStderr = true }, cancellationToken).ConfigureAwait(false);
+        if (command.Count == 0)
+        {
+            throw new ArgumentException("A command needs at least a program name.", nameof(command));
+        }
+
+        var exec = await Engine.Client.Exec.CreateContainerExecAsync(Id, new ContainerExecCreateParameters
+        {
+            Cmd = [.. command],
+            AttachStdout = true,
+            AttachStderr = true,
+            Env = options is null ? null! : [.. options.Environment.Select(e => $"{e.Key}={e.Value}")],
+            User = options?.User!,
+            WorkingDir = options?.WorkingDirectory!,
+        }, cancellationToken).ConfigureAwait(false);
         using var stream = await Engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cancellationToken).ConfigureAwait(false);
-        var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+        string stdout, stderr;
+        if (options?.OnOutput is { } onOutput)
+        {
+            var (outText, errText) = (new System.Text.StringBuilder(), new System.Text.StringBuilder());
+            await foreach (var line in MultiplexedLogReader.ReadLinesAsync(stream, cancellationToken).ConfigureAwait(false))
+            {
+                (line.IsError ? errText : outText).Append(line.Text).Append('\n');
+                onOutput(line);
+            }
+
+            (stdout, stderr) = (outText.ToString(), errText.ToString());
+        }
+        else
+        {
+            (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var inspect = await Engine.Client.Exec.InspectContainerExecAsync(exec.ID, cancellationToken).ConfigureAwait(false);
         return new ExecResult(inspect.ExitCode ?? -1, stdout, stderr);
     }
 
-    /// <summary>The container's current state, health included.</summary>
-    public async Task<ContainerState> GetStateAsync(CancellationToken cancellationToken = default)
+    /// <summary>Copies files into the container (running or not), as <c>docker cp</c> does.</summary>
+    public async Task CopyToContainerAsync(IEnumerable<ContainerFile> files, CancellationToken cancellationToken = default)
     {
-        var state = (await Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false)).State
-            ?? throw new TestkitException($"The engine returned no state for container {ShortId}; is it being removed?");
-        return new ContainerState(state.Status, state.Running, state.Paused, state.ExitCode, state.OOMKilled, state.Health?.Status,
-            string.IsNullOrEmpty(state.Error) ? null : state.Error);
+        await using var tar = await ContainerArchive.CreateAsync(files, cancellationToken).ConfigureAwait(false);
+        await Engine.Client.Containers.ExtractArchiveToContainerAsync(Id, new CopyToContainerParameters { Path = "/" }, tar, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes the container and its anonymous volumes, stopping it first if it runs. Safe to call twice.</summary>
+    /// <summary>Writes <paramref name="content"/> to a file inside the container.</summary>
+    public Task CopyToContainerAsync(string containerPath, ReadOnlyMemory<byte> content, UnixFileMode? mode = null, CancellationToken cancellationToken = default) =>
+        CopyToContainerAsync([new ContainerFile(containerPath, content, null, mode)], cancellationToken);
+
+    /// <summary>Reads a file from the container (running or stopped).</summary>
+    /// <exception cref="TestkitException">The path does not exist or is not a regular file.</exception>
+    public async Task<byte[]> ReadFileAsync(string containerPath, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var archive = await Engine.Client.Containers.GetArchiveFromContainerAsync(
+                Id, new ContainerPathStatParameters { Path = containerPath }, false, cancellationToken).ConfigureAwait(false);
+            await using var stream = archive.Stream ?? Stream.Null;
+            return await ContainerArchive.ReadFirstFileAsync(stream, containerPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new TestkitException($"'{containerPath}' does not exist in container {ShortId}.", e);
+        }
+    }
+
+    /// <summary>Copies a file or directory out of the container into <paramref name="hostDirectory"/>.</summary>
+    public async Task CopyFromContainerAsync(string containerPath, string hostDirectory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(hostDirectory);
+        var archive = await Engine.Client.Containers.GetArchiveFromContainerAsync(
+            Id, new ContainerPathStatParameters { Path = containerPath }, false, cancellationToken).ConfigureAwait(false);
+        await using var stream = archive.Stream ?? Stream.Null;
+
+        // The tar reader's small reads trip the HTTP client's chunked stream at the end of the body: buffer it on disk first.
+        await using var buffered = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await stream.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false);
+        buffered.Position = 0;
+        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(buffered, hostDirectory, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops and removes the container and its anonymous volumes. Safe to call twice, and on a
+    /// container that never started.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
+            await lifetime.CancelAsync().ConfigureAwait(false);
             await RemoveAsync().ConfigureAwait(false);
+            if (outputForwarding is not null)
+            {
+                await outputForwarding.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            lifetime.Dispose();
         }
 
         GC.SuppressFinalize(this);
@@ -143,9 +304,45 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => $"{Settings.Image} ({(id is null ? "not started" : ShortId)})";
 
-    private string ShortId => id is null ? "-" : id[..Math.Min(12, id.Length)];
-
     private static InvalidOperationException NotStarted() => new("The container has not been started: call StartAsync first.");
+
+    private static ContainerLogsParameters LogParameters(LogOptions? options, bool follow) => new()
+    {
+        ShowStdout = true,
+        ShowStderr = true,
+        Follow = follow,
+        Since = options?.Since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)!,
+        Tail = options?.Tail?.ToString(CultureInfo.InvariantCulture)!,
+    };
+
+    private async Task CreateAsync(CancellationToken cancellationToken)
+    {
+        engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
+        var dependencies = Settings.Networks.Select(n => n.OwnedNetwork?.CreateAsync(cancellationToken))
+            .Concat(Settings.Mounts.Select(m => m.OwnedVolume?.CreateAsync(cancellationToken)))
+            .OfType<Task>()
+            .Append(ResolveImageAsync(cancellationToken));
+        await Task.WhenAll(dependencies).ConfigureAwait(false);
+
+        var created = await engine.Client.Containers.CreateContainerAsync(ContainerSpec.ToCreateParameters(Settings, Image!), cancellationToken).ConfigureAwait(false);
+        id = created.ID;
+        foreach (var network in Settings.Networks.Skip(1))
+        {
+            await engine.Client.Networks.ConnectNetworkAsync(network.Network, new NetworkConnectParameters
+            {
+                Container = id,
+                EndpointConfig = ContainerSpec.ToEndpoint(network),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!Settings.Files.IsEmpty)
+        {
+            await CopyToContainerAsync(Settings.Files, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ResolveImageAsync(CancellationToken cancellationToken) =>
+        Image = await ImageResolver.ResolveAsync(Engine, Settings.Image, Settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
 
     private async Task StartCreatedAsync(CancellationToken cancellationToken)
     {
@@ -162,10 +359,11 @@ public class Container : IWaitTarget, IAsyncDisposable
                 + "Stop what holds it, or let Testkit choose a free port (WithPortBinding(containerPort) without a host port).", e);
         }
 
-        var inspect = await Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false);
+        var inspect = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        Name = inspect.Name?.TrimStart('/');
         mappedPorts = inspect.NetworkSettings?.Ports?
             .Where(p => p.Value is { Count: > 0 })
-            .ToDictionary(p => p.Key, p => int.Parse(p.Value[0].HostPort, System.Globalization.CultureInfo.InvariantCulture))
+            .ToDictionary(p => p.Key, p => int.Parse(p.Value[0].HostPort, CultureInfo.InvariantCulture))
             ?? [];
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -195,12 +393,11 @@ public class Container : IWaitTarget, IAsyncDisposable
             await Task.WhenAny(waits, exited).ConfigureAwait(false);
             if (!waits.IsCompletedSuccessfully)
             {
-                // A wait that failed or did not finish may only be the symptom of a container that stopped.
-                var state = (await Engine.Client.Containers.InspectContainerAsync(Id, CancellationToken.None).ConfigureAwait(false)).State;
-                if (state is { Running: false })
+                // A wait that failed or did not finish may only be the symptom of a container that stopped: say so at once.
+                var state = await GetStateAsync(CancellationToken.None).ConfigureAwait(false);
+                if (!state.Running)
                 {
-                    var tail = await TailAsync(CancellationToken.None).ConfigureAwait(false);
-                    throw new ContainerExitedException(ShortId, Image!, state.ExitCode, current?.ToString(), tail);
+                    throw new ContainerExitedException(ShortId, Image!, state.ExitCode, state.OomKilled, current?.ToString(), await TailAsync().ConfigureAwait(false));
                 }
             }
 
@@ -208,35 +405,64 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var tail = await TailAsync(CancellationToken.None).ConfigureAwait(false);
-            throw new WaitTimeoutException(current?.ToString() ?? "the container to start", Settings.StartupTimeout, tail, $"{ShortId} ({Image})");
+            throw new WaitTimeoutException(current?.ToString() ?? "the container to start", Settings.StartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+        }
+        catch (WaitTimeoutException e) when (e.LastLogLines.Count == 0)
+        {
+            throw new WaitTimeoutException(e.Awaited, e.Timeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(exited, waits).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(exited, waits).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    private async Task<IReadOnlyList<string>> TailAsync(CancellationToken cancellationToken)
+    private async Task ForwardOutputAsync(CancellationToken cancellationToken)
     {
         try
         {
-            using var stream = await Engine.Client.Containers.GetContainerLogsAsync(
-                Id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = LogTail.Lines.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                cancellationToken).ConfigureAwait(false);
+            await foreach (var line in FollowLogsAsync(new LogOptions(Since: DateTimeOffset.UtcNow - StartDuration - TimeSpan.FromSeconds(1)), cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var consumer in Settings.OutputConsumers)
+                {
+                    consumer(line);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or DockerApiException or IOException)
+        {
+            // The container went away or we were disposed: forwarding simply ends.
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> TailAsync()
+    {
+        try
+        {
+            using var stream = await Engine.Client.Containers.GetContainerLogsAsync(Id, LogParameters(new LogOptions(Tail: ErrorLogLines), follow: false), CancellationToken.None).ConfigureAwait(false);
             var lines = new List<string>();
-            await foreach (var line in MultiplexedLogReader.ReadLinesAsync(stream, cancellationToken).ConfigureAwait(false))
+            await foreach (var line in MultiplexedLogReader.ReadLinesAsync(stream, CancellationToken.None).ConfigureAwait(false))
             {
                 lines.Add(line.Text);
             }
 
-            return lines;
+            return SecretMasker.MaskAll(lines, Settings.Environment);
         }
         catch (DockerApiException)
         {
             return [];
         }
+    }
+
+    private Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
+        Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken);
+
+    private async Task TimedAsync(string action, Func<Task> operation)
+    {
+        var clock = Stopwatch.StartNew();
+        await operation().ConfigureAwait(false);
+        logger.ContainerAction(ShortId, action, clock.ElapsedMilliseconds);
     }
 
     private async Task RemoveAsync()
@@ -252,9 +478,9 @@ public class Container : IWaitTarget, IAsyncDisposable
             await engine.Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }).ConfigureAwait(false);
             logger.ContainerRemoved(ShortId, clock.ElapsedMilliseconds);
         }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound || e.ResponseBody?.Contains("already in progress", StringComparison.Ordinal) == true)
         {
-            // Already gone (auto-removed or removed by hand): nothing left to do.
+            // Already gone (auto-removed, or removed by hand): nothing left to do.
         }
     }
 }

@@ -65,6 +65,140 @@ public sealed record ContainerBuilder
         return With(s => s with { Ports = s.Ports.Add(binding) });
     }
 
+    /// <summary>Sets environment variables from a file in docker's <c>--env-file</c> format: <c>NAME=value</c> per line,
+    /// <c>#</c> comments, and a bare <c>NAME</c> taking the value from this process's environment.</summary>
+    public ContainerBuilder WithEnvironmentFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"Environment file '{path}' does not exist. Check the path (relative paths start at {Directory.GetCurrentDirectory()}).", nameof(path));
+        }
+
+        var builder = this;
+        foreach (var line in File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var parts = line.Split('=', 2);
+            var value = parts.Length == 2 ? parts[1] : System.Environment.GetEnvironmentVariable(parts[0]);
+            if (value is not null)
+            {
+                builder = builder.WithEnvironment(parts[0].Trim(), value);
+            }
+        }
+
+        return builder;
+    }
+
+    /// <summary>Sets the container's host name.</summary>
+    public ContainerBuilder WithHostname(string hostname) => With(s => s with { Hostname = hostname });
+
+    /// <summary>Sets the working directory of the main process.</summary>
+    public ContainerBuilder WithWorkingDirectory(string path) => With(s => s with { WorkingDirectory = path });
+
+    /// <summary>Runs the main process as this user (name or uid[:gid]).</summary>
+    public ContainerBuilder WithUser(string user) => With(s => s with { User = user });
+
+    /// <summary>Sets what the engine does when the main process exits.</summary>
+    public ContainerBuilder WithRestartPolicy(RestartPolicy policy) => With(s => s with { RestartPolicy = policy });
+
+    /// <summary>Limits memory (bytes) and, optionally, CPU (cores).</summary>
+    public ContainerBuilder WithResourceLimits(long? memoryBytes = null, double? cpus = null)
+    {
+        if (memoryBytes is < 6 * 1024 * 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(memoryBytes), memoryBytes, "The engine needs at least 6 MiB of memory for a container.");
+        }
+
+        if (cpus is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cpus), cpus, "A CPU limit is a positive number of cores, e.g. 0.5.");
+        }
+
+        return With(s => s with { MemoryLimitBytes = memoryBytes ?? s.MemoryLimitBytes, CpuLimit = cpus ?? s.CpuLimit });
+    }
+
+    /// <summary>Adds an /etc/hosts entry.</summary>
+    public ContainerBuilder WithExtraHost(string hostname, string ipAddress)
+    {
+        if (!System.Net.IPAddress.TryParse(ipAddress, out _))
+        {
+            throw new ArgumentException($"'{ipAddress}' is not an IP address (extra host '{hostname}').", nameof(ipAddress));
+        }
+
+        return With(s => s with { ExtraHosts = s.ExtraHosts.SetItem(hostname, ipAddress) });
+    }
+
+    /// <summary>Lets the engine remove the container as soon as it exits.</summary>
+    public ContainerBuilder WithAutoRemove(bool autoRemove = true) => With(s => s with { AutoRemove = autoRemove });
+
+    /// <summary>Gives the container every capability. Only when a test really needs it.</summary>
+    public ContainerBuilder WithPrivileged(bool privileged = true) => With(s => s with { Privileged = privileged });
+
+    /// <summary>Mounts a host file or directory; it must exist when <see cref="Build"/> is called.</summary>
+    public ContainerBuilder WithBindMount(string hostPath, string containerPath, bool readOnly = false) =>
+        WithMount(new Mount(MountType.Bind, Path.GetFullPath(hostPath), containerPath, readOnly));
+
+    /// <summary>Mounts a named volume; Testkit creates it on first use.</summary>
+    public ContainerBuilder WithVolumeMount(Volumes.Volume volume, string containerPath, bool readOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        return WithMount(new Mount(MountType.Volume, volume.Name, containerPath, readOnly) { OwnedVolume = volume });
+    }
+
+    /// <summary>Mounts an existing named volume (the engine creates it when missing, and Testkit leaves it alone).</summary>
+    public ContainerBuilder WithVolumeMount(string volumeName, string containerPath, bool readOnly = false) =>
+        WithMount(new Mount(MountType.Volume, volumeName, containerPath, readOnly));
+
+    /// <summary>Mounts memory-backed storage at <paramref name="containerPath"/>.</summary>
+    public ContainerBuilder WithTmpfsMount(string containerPath) => WithMount(new Mount(MountType.Tmpfs, "", containerPath));
+
+    /// <summary>Copies bytes into a file before the container starts.</summary>
+    public ContainerBuilder WithFile(string containerPath, ReadOnlyMemory<byte> content, UnixFileMode? mode = null, (int Uid, int Gid)? owner = null) =>
+        WithContainerFile(new ContainerFile(containerPath, content, null, mode, owner));
+
+    /// <summary>Copies text (UTF-8) into a file before the container starts.</summary>
+    public ContainerBuilder WithFile(string containerPath, string content, UnixFileMode? mode = null, (int Uid, int Gid)? owner = null) =>
+        WithFile(containerPath, System.Text.Encoding.UTF8.GetBytes(content), mode, owner);
+
+    /// <summary>Copies a host file or directory (recursively) to <paramref name="containerPath"/> before the container starts.</summary>
+    public ContainerBuilder WithCopy(string hostPath, string containerPath, UnixFileMode? mode = null, (int Uid, int Gid)? owner = null) =>
+        WithContainerFile(new ContainerFile(containerPath, null, Path.GetFullPath(hostPath), mode, owner));
+
+    /// <summary>Joins a network created by Testkit (created on first use), with extra DNS names there.</summary>
+    public ContainerBuilder WithNetwork(Networks.Network network, params string[] aliases)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return With(s => s with { Networks = s.Networks.Add(new NetworkAttachment(network.Name, [.. aliases]) { OwnedNetwork = network }) });
+    }
+
+    /// <summary>Joins an existing network by name, with extra DNS names there.</summary>
+    public ContainerBuilder WithNetwork(string networkName, params string[] aliases)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(networkName);
+        return With(s => s with { Networks = s.Networks.Add(new NetworkAttachment(networkName, [.. aliases])) });
+    }
+
+    /// <summary>Defines the health check the engine runs (<c>Wait.ForHealthy()</c> waits for it).</summary>
+    public ContainerBuilder WithHealthCheck(HealthCheck healthCheck)
+    {
+        ArgumentNullException.ThrowIfNull(healthCheck);
+        if (healthCheck.Command.Count == 0)
+        {
+            throw new ArgumentException("A health check needs a command, e.g. [\"pg_isready\"].", nameof(healthCheck));
+        }
+
+        return With(s => s with { HealthCheck = healthCheck });
+    }
+
+    /// <summary>Sets when the image is pulled (only when missing, unless changed).</summary>
+    public ContainerBuilder WithPullPolicy(Images.PullPolicy policy) => With(s => s with { PullPolicy = policy });
+
+    /// <summary>Calls <paramref name="consumer"/> with every log line while the container runs.</summary>
+    public ContainerBuilder WithOutputConsumer(Action<LogLine> consumer)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        return With(s => s with { OutputConsumers = s.OutputConsumers.Add(consumer) });
+    }
+
     /// <summary>Replaces every wait strategy with this one.</summary>
     public ContainerBuilder WithWaitStrategy(IWaitStrategy strategy) => With(s => s with { WaitStrategies = [strategy] });
 
@@ -81,8 +215,25 @@ public sealed record ContainerBuilder
     /// <summary>Sends lifecycle diagnostics (image, ports, waits, timings) to <paramref name="logger"/>.</summary>
     public ContainerBuilder WithLogger(ILogger logger) => With(s => s with { Logger = logger });
 
-    /// <summary>Creates the container object; nothing runs until <see cref="Container.StartAsync"/>.</summary>
-    public Container Build() => new(Settings);
+    /// <summary>Checks the description and creates the container object; nothing runs until <see cref="Container.StartAsync"/>.</summary>
+    /// <exception cref="ArgumentException">Something that cannot work, e.g. a bind mount whose source does not exist.</exception>
+    public Container Build() => new(ContainerSettingsValidator.Validate(Settings));
+
+    private ContainerBuilder WithMount(Mount mount)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mount.Target);
+        return mount.Target.StartsWith('/')
+            ? With(s => s with { Mounts = s.Mounts.Add(mount) })
+            : throw new ArgumentException($"Mount target '{mount.Target}' must be an absolute path inside the container.", nameof(mount));
+    }
+
+    private ContainerBuilder WithContainerFile(ContainerFile file)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(file.Path);
+        return file.Path.StartsWith('/')
+            ? With(s => s with { Files = s.Files.Add(file) })
+            : throw new ArgumentException($"'{file.Path}' must be an absolute path inside the container.", nameof(file));
+    }
 
     private ContainerBuilder With(Func<ContainerSettings, ContainerSettings> change) => this with { Settings = change(Settings) };
 }

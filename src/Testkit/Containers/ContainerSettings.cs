@@ -27,6 +27,51 @@ public sealed record ContainerSettings
     /// <summary>Labels, beside the ones Testkit adds to find its resources again.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>The container's host name, or null for the engine's default (its short id).</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>The working directory of the main process, or null for the image's.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>The user (name or uid[:gid]) of the main process, or null for the image's.</summary>
+    public string? User { get; init; }
+
+    /// <summary>What the engine does when the main process exits.</summary>
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.No;
+
+    /// <summary>The memory limit in bytes, or null for none.</summary>
+    public long? MemoryLimitBytes { get; init; }
+
+    /// <summary>The CPU limit in cores (1.5 = one and a half cores), or null for none.</summary>
+    public double? CpuLimit { get; init; }
+
+    /// <summary>Extra /etc/hosts entries: host name to IP address.</summary>
+    public ImmutableDictionary<string, string> ExtraHosts { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>True to let the engine remove the container as soon as it exits.</summary>
+    public bool AutoRemove { get; init; }
+
+    /// <summary>True to give the container every capability. Only when a test really needs it.</summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>Bind mounts, volumes and tmpfs.</summary>
+    public ImmutableArray<Mount> Mounts { get; init; } = [];
+
+    /// <summary>Files and directories copied in after the container is created and before it starts.</summary>
+    public ImmutableArray<ContainerFile> Files { get; init; } = [];
+
+    /// <summary>User-defined networks the container joins, with its aliases there.</summary>
+    public ImmutableArray<NetworkAttachment> Networks { get; init; } = [];
+
+    /// <summary>A health check run by the engine, or null for the image's.</summary>
+    public HealthCheck? HealthCheck { get; init; }
+
+    /// <summary>When the image is pulled.</summary>
+    public Images.PullPolicy PullPolicy { get; init; } = Images.PullPolicy.Missing;
+
+    /// <summary>Callbacks that receive every log line while the container runs.</summary>
+    public ImmutableArray<Action<LogLine>> OutputConsumers { get; init; } = [];
+
     /// <summary>Ports to publish on the host.</summary>
     public ImmutableArray<PortBinding> Ports { get; init; } = [];
 

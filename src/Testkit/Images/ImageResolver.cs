@@ -10,25 +10,25 @@ internal static class ImageResolver
 {
     private static readonly Lazy<ImageSubstitutions> MachineSubstitutions = new(ImageSubstitutions.FromEnvironment);
 
-    public static async Task<string> ResolveAsync(DockerEngine engine, string requested, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<string> ResolveAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken)
     {
-        var substitutions = MachineSubstitutions.Value;
         string? substitutedFor = null;
         var image = requested;
-        if (substitutions.TryApply(requested, out var replacement, out var source))
+        if (MachineSubstitutions.Value.TryApply(requested, out var replacement, out var source))
         {
             logger.ImageSubstituted(replacement, requested, source);
             (image, substitutedFor) = (replacement, requested);
         }
 
-        try
+        var present = policy != PullPolicy.Always && await ExistsAsync(engine, image, cancellationToken).ConfigureAwait(false);
+        if (present)
         {
-            await engine.Client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
             return image;
         }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+
+        if (policy == PullPolicy.Never)
         {
-            // Not here yet: pull it below.
+            throw new ImageNotFoundException(image, substitutedFor, "the pull policy is Never", null);
         }
 
         var reference = ImageReference.Parse(image);
@@ -38,21 +38,49 @@ internal static class ImageResolver
         {
             await engine.Client.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = reference.Repository, Tag = reference.Digest ?? reference.EffectiveTag },
-                null,
-                new Progress<JSONMessage>(m =>
+                await AuthConfigs.ForImageAsync(image, logger, cancellationToken).ConfigureAwait(false),
+                new SyncProgress<JSONMessage>(m =>
                 {
                     if (m.Error is not null)
                     {
                         pullError ??= m.Error.Message;
                     }
+                    else if (m.Status is { Length: > 0 } status && m.Progress is null)
+                    {
+                        logger.PullProgress(image, m.ID ?? "", status);
+                    }
                 }),
                 cancellationToken).ConfigureAwait(false);
-            await engine.Client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-            return image;
+            if (pullError is null || await ExistsAsync(engine, image, cancellationToken).ConfigureAwait(false))
+            {
+                return image;
+            }
         }
         catch (DockerApiException e)
         {
-            throw new ImageNotFoundException(image, substitutedFor, pullError ?? FirstLine(e.ResponseBody) ?? e.Message, e);
+            pullError ??= FirstLine(e.ResponseBody) ?? e.Message;
+        }
+
+        // Always means "the newest if we can": offline, the copy the engine has still serves.
+        if (policy == PullPolicy.Always && await ExistsAsync(engine, image, cancellationToken).ConfigureAwait(false))
+        {
+            logger.PullFailedUsingLocal(image, pullError ?? "unknown error");
+            return image;
+        }
+
+        throw new ImageNotFoundException(image, substitutedFor, pullError ?? "the engine gave no reason", null);
+    }
+
+    private static async Task<bool> ExistsAsync(DockerEngine engine, string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.Client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
         }
     }
 

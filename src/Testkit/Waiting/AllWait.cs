@@ -8,6 +8,9 @@ public sealed record AllWait(ImmutableArray<IWaitStrategy> Strategies) : IWaitSt
     /// <inheritdoc />
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>Gives the whole sequence its own deadline (each step keeps its own too).</summary>
+    public AllWait WithTimeout(TimeSpan timeout) => this with { Timeout = Wait.CheckTimeout(timeout) };
+
     /// <inheritdoc />
     public async ValueTask WaitAsync(IWaitTarget target, CancellationToken cancellationToken)
     {

@@ -14,26 +14,26 @@ public sealed record ConditionWait : IWaitStrategy
     /// <summary>What is awaited, in words.</summary>
     public string Description { get; }
 
-    /// <summary>The pause between two checks.</summary>
-    public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>The longest pause between two checks; the first checks come about 10 ms apart and back off to it.</summary>
+    public TimeSpan MaxInterval { get; init; } = Polling.DefaultMaxDelay;
 
     /// <inheritdoc />
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Checks every <paramref name="interval"/> instead of every 50 ms.</summary>
-    public ConditionWait Every(TimeSpan interval) => this with { Interval = interval };
+    /// <summary>Caps the pause between checks at <paramref name="interval"/> instead of 250 ms; the first checks still come about 10 ms apart.</summary>
+    public ConditionWait Every(TimeSpan interval) =>
+        interval > TimeSpan.Zero
+            ? this with { MaxInterval = interval }
+            : throw new ArgumentOutOfRangeException(nameof(interval), interval, "The interval between checks must be positive, e.g. TimeSpan.FromMilliseconds(100).");
 
     /// <summary>Gives this wait its own deadline.</summary>
-    public ConditionWait WithTimeout(TimeSpan timeout) => this with { Timeout = timeout };
+    public ConditionWait WithTimeout(TimeSpan timeout) => this with { Timeout = Wait.CheckTimeout(timeout) };
 
     /// <inheritdoc />
-    public async ValueTask WaitAsync(IWaitTarget target, CancellationToken cancellationToken)
+    public ValueTask WaitAsync(IWaitTarget target, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval);
-        while (!await condition(target, cancellationToken).ConfigureAwait(false))
-        {
-            await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
-        }
+        ArgumentNullException.ThrowIfNull(target);
+        return Polling.UntilAsync(static (s, ct) => s.condition(s.target, ct), (condition, target), cancellationToken, MaxInterval);
     }
 
     /// <inheritdoc />

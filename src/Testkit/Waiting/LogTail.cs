@@ -3,8 +3,6 @@ namespace Testkit.Waiting;
 /// <summary>Formats the last log lines of a container for an error message.</summary>
 internal static class LogTail
 {
-    public const int Lines = 20;
-
     public static string Format(IReadOnlyList<string> lines) =>
         lines.Count == 0
             ? ""

@@ -27,7 +27,7 @@ public sealed record LogWait : IWaitStrategy
     public LogWait AfterLine(string pattern) => this with { After = new Regex(pattern, RegexOptions.Compiled) };
 
     /// <summary>Gives this wait its own deadline.</summary>
-    public LogWait WithTimeout(TimeSpan timeout) => this with { Timeout = timeout };
+    public LogWait WithTimeout(TimeSpan timeout) => this with { Timeout = Wait.CheckTimeout(timeout) };
 
     /// <inheritdoc />
     public async ValueTask WaitAsync(IWaitTarget target, CancellationToken cancellationToken)

@@ -11,7 +11,11 @@ public sealed class WaitTimeoutException : TestkitException
     {
         Awaited = awaited;
         Timeout = timeout;
+        LastLogLines = lastLogLines;
     }
+
+    /// <summary>The last lines the container wrote, when known.</summary>
+    public IReadOnlyList<string> LastLogLines { get; }
 
     /// <summary>What was awaited, in words.</summary>
     public string Awaited { get; }

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Docker.DotNet;
+
+namespace Testkit.Networks;
+
+/// <summary>Turns an engine error into the sentence the engine meant, for Testkit's own messages.</summary>
+internal static class EngineErrorText
+{
+    /// <summary>The engine's <c>message</c> field, or the raw body when it is not the usual JSON.</summary>
+    public static string Of(DockerApiException error)
+    {
+        var body = error.ResponseBody?.Trim();
+        if (string.IsNullOrEmpty(body))
+        {
+            return $"HTTP {(int)error.StatusCode} {error.StatusCode}";
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("message", out var message)
+                && message.GetString() is { Length: > 0 } text)
+            {
+                return text;
+            }
+        }
+        catch (JsonException)
+        {
+            // Proxies and old engines answer in plain text; that text is the best reason there is.
+        }
+
+        return body;
+    }
+}
