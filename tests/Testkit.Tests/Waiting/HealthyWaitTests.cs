@@ -4,12 +4,23 @@ using Testkit.Waiting;
 
 namespace Testkit.Tests.Waiting;
 
-// Only the failure without a health check is tested against the engine: ContainerBuilder cannot define a
-// health check yet (WithHealthCheck is coming) and no offline image has a HEALTHCHECK. Add a test that
-// waits through "starting" to "healthy" once WithHealthCheck exists; StrategyBehaviourTests covers the
-// polling with a fake target meanwhile.
 public class HealthyWaitTests
 {
+    [Fact]
+    public async Task It_waits_through_starting_until_the_health_check_passes()
+    {
+        await using var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("sh", "-c", "sleep 1; touch /tmp/healthy; sleep infinity")
+            .WithHealthCheck(new HealthCheck(["test", "-e", "/tmp/healthy"], TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), Retries: 100))
+            .WithWaitStrategy(Wait.ForHealthy())
+            .Build();
+
+        await container.StartAsync();
+
+        Assert.Equal("healthy", (await container.GetStateAsync()).Health);
+        Assert.Equal(0, (await container.ExecAsync(["test", "-e", "/tmp/healthy"])).ExitCode);
+    }
+
     [Fact]
     public async Task Without_a_health_check_it_fails_at_once_and_says_to_define_one()
     {
