@@ -26,6 +26,10 @@ dotnet test Testkit.sln --no-build --nologo 2>&1 | tee "$log" || status=$?
 # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 39, Skipped: 0, ...").
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- +Failed:/ { f += $2; p += $4; s += $6 }
     END { printf "%d %d %d\n", p, f, s }' "$log")
+if grep -qE '^\s+Failed [A-Za-z]' "$log"; then
+  echo "[test] failed tests:"
+  grep -E '^\s+Failed [A-Za-z]' "$log" | sed 's/^\s*/  /'
+fi
 leftover=$(comm -13 "$before" <(engine_resources))
 if [ -n "$leftover" ]; then
   echo "[test] ERROR: the tests left these behind (docker ps -a / network ls / volume ls):" >&2
