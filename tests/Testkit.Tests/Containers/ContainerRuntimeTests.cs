@@ -99,6 +99,34 @@ public class ContainerRuntimeTests
     }
 
     [Fact]
+    public async Task The_logger_consumer_forwards_stdout_as_information_and_stderr_as_warnings()
+    {
+        var logger = new RecordingLogger();
+        await using var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("sh", "-c", "echo to-info; echo to-warning >&2; sleep infinity")
+            .WithOutputConsumer(OutputConsumers.ToLogger(logger))
+            .Build();
+        await container.StartAsync();
+
+        var entries = await Eventually.ReturnsAsync(() => Task.FromResult(logger.Entries.ToArray()), e => e.Length >= 2, "both lines in the logger");
+
+        Assert.Contains((Microsoft.Extensions.Logging.LogLevel.Information, "to-info"), entries);
+        Assert.Contains((Microsoft.Extensions.Logging.LogLevel.Warning, "to-warning"), entries);
+    }
+
+    private sealed class RecordingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel, string)> Entries { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Enqueue((logLevel, formatter(state, exception)));
+    }
+
+    [Fact]
     public async Task Inspect_gives_health_ip_address_and_stats()
     {
         await using var container = new ContainerBuilder("debian:bookworm")
