@@ -75,6 +75,7 @@ public class Container : IWaitTarget, IAsyncDisposable
             }
 
             await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
+            await OnStartedAsync(cancellationToken).ConfigureAwait(false);
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         }
         catch when (firstStart && id is not null)
@@ -303,6 +304,10 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"{Settings.Image} ({(id is null ? "not started" : ShortId)})";
+
+    /// <summary>Runs after the engine started the container and its ports are known, before the wait strategies:
+    /// the place for a module to hand the container what it can only know now (e.g. an advertised address).</summary>
+    protected virtual Task OnStartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static InvalidOperationException NotStarted() => new("The container has not been started: call StartAsync first.");
 
