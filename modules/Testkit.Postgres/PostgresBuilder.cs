@@ -24,6 +24,9 @@ public sealed record PostgresBuilder
     public ImmutableDictionary<string, string> ServerSettings { get; init; } = ImmutableDictionary<string, string>.Empty
         .Add("fsync", "off").Add("full_page_writes", "off").Add("synchronous_commit", "off");
 
+    /// <summary>Scripts run once at initialisation (<c>*.sql</c>, <c>*.sql.gz</c>, <c>*.sh</c>), in the order added.</summary>
+    public ImmutableArray<ContainerFile> InitScripts { get; init; } = [];
+
     /// <summary>Core container options applied last (labels, ports, waits, logger…).</summary>
     public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
 
@@ -42,6 +45,24 @@ public sealed record PostgresBuilder
     /// <summary>Sets a server setting (<c>-c key=value</c>), e.g. <c>max_connections</c>.</summary>
     public PostgresBuilder WithServerSetting(string name, string value) => this with { ServerSettings = ServerSettings.SetItem(NotEmpty(name), value) };
 
+    /// <summary>Runs a host script (<c>.sql</c>, <c>.sql.gz</c>, <c>.sh</c>) or every script of a host directory at initialisation.</summary>
+    public PostgresBuilder WithInitScript(string hostPath)
+    {
+        var path = Path.GetFullPath(hostPath);
+        if (Directory.Exists(path))
+        {
+            return Directory.EnumerateFiles(path).Order(StringComparer.Ordinal).Aggregate(this, (builder, file) => builder.WithInitScript(file));
+        }
+
+        return File.Exists(path)
+            ? AddInitScript(Path.GetFileName(path), new ContainerFile("", null, path))
+            : throw new ArgumentException($"Init script '{path}' does not exist. Check the path (relative paths start at {Directory.GetCurrentDirectory()}).", nameof(hostPath));
+    }
+
+    /// <summary>Runs SQL at initialisation, in the database <see cref="Database"/>.</summary>
+    public PostgresBuilder WithInitSql(string sql) =>
+        AddInitScript("inline.sql", new ContainerFile("", System.Text.Encoding.UTF8.GetBytes(NotEmpty(sql)), null));
+
     /// <summary>Applies core container options, after everything this builder sets.</summary>
     public PostgresBuilder WithContainer(Func<ContainerBuilder, ContainerBuilder> customize)
     {
@@ -52,6 +73,12 @@ public sealed record PostgresBuilder
 
     /// <summary>Creates the container object; nothing runs until <see cref="Container.StartAsync"/>.</summary>
     public PostgresContainer Build() => new(this);
+
+    // The entrypoint runs scripts in name order: a numeric prefix keeps the order they were added in.
+    private PostgresBuilder AddInitScript(string name, ContainerFile file) => this with
+    {
+        InitScripts = InitScripts.Add(file with { Path = $"/docker-entrypoint-initdb.d/{InitScripts.Length:D3}-{name}", Mode = (UnixFileMode)0b111_101_101 }),
+    };
 
     private static string NotEmpty(string value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
     {

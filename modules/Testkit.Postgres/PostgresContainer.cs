@@ -45,10 +45,18 @@ public sealed class PostgresContainer : Container
         Password = Password,
     }.ConnectionString;
 
+    /// <summary>Runs SQL with psql inside the container, as the superuser in <see cref="Database"/>, stopping at the first error.</summary>
+    /// <returns>psql's exit code (0 when every statement succeeded) and its output.</returns>
+    public Task<ExecResult> ExecScriptAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        return ExecAsync(["psql", "-v", "ON_ERROR_STOP=1", "--no-psqlrc", "--username", Username, "--dbname", Database, "--command", sql], cancellationToken);
+    }
+
     private static ContainerSettings ToSettings(PostgresBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var container = new ContainerBuilder(options.Image)
+        var container = options.InitScripts.Aggregate(new ContainerBuilder(options.Image), (c, script) => c.WithFile(script))
             .WithPortBinding(Port)
             .WithEnvironment("POSTGRES_DB", options.Database)
             .WithEnvironment("POSTGRES_USER", options.Username)

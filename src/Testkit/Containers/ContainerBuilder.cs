@@ -153,7 +153,7 @@ public sealed record ContainerBuilder
 
     /// <summary>Copies bytes into a file before the container starts.</summary>
     public ContainerBuilder WithFile(string containerPath, ReadOnlyMemory<byte> content, UnixFileMode? mode = null, (int Uid, int Gid)? owner = null) =>
-        WithContainerFile(new ContainerFile(containerPath, content, null, mode, owner));
+        WithFile(new ContainerFile(containerPath, content, null, mode, owner));
 
     /// <summary>Copies text (UTF-8) into a file before the container starts.</summary>
     public ContainerBuilder WithFile(string containerPath, string content, UnixFileMode? mode = null, (int Uid, int Gid)? owner = null) =>
@@ -161,7 +161,7 @@ public sealed record ContainerBuilder
 
     /// <summary>Copies a host file or directory (recursively) to <paramref name="containerPath"/> before the container starts.</summary>
     public ContainerBuilder WithCopy(string hostPath, string containerPath, UnixFileMode? mode = null, (int Uid, int Gid)? owner = null) =>
-        WithContainerFile(new ContainerFile(containerPath, null, Path.GetFullPath(hostPath), mode, owner));
+        WithFile(new ContainerFile(containerPath, null, Path.GetFullPath(hostPath), mode, owner));
 
     /// <summary>Joins a network created by Testkit (created on first use), with extra DNS names there.</summary>
     public ContainerBuilder WithNetwork(Networks.Network network, params string[] aliases)
@@ -227,8 +227,10 @@ public sealed record ContainerBuilder
             : throw new ArgumentException($"Mount target '{mount.Target}' must be an absolute path inside the container.", nameof(mount));
     }
 
-    private ContainerBuilder WithContainerFile(ContainerFile file)
+    /// <summary>Copies a file (bytes, or a host file or directory) into the container before it starts.</summary>
+    public ContainerBuilder WithFile(ContainerFile file)
     {
+        ArgumentNullException.ThrowIfNull(file);
         ArgumentException.ThrowIfNullOrWhiteSpace(file.Path);
         return file.Path.StartsWith('/')
             ? With(s => s with { Files = s.Files.Add(file) })
