@@ -87,6 +87,17 @@ stage_kafka_jars() {
     'package/kafka/libs/jopt-simple-*.jar' 'package/kafka/libs/lz4-*.jar' 'package/kafka/libs/snappy-java-*.jar'
 }
 
+# Older tags of our images (from earlier recipes) only take disk space: remove them, quietly skipping
+# any still used by a container.
+remove_superseded() {
+  local current=" $* " image
+  for image in $(docker images --format '{{.Repository}}:{{.Tag}}' "$repo/*"); do
+    case "$current" in *" $image "*) ;; *)
+      docker rmi "$image" >/dev/null 2>&1 && say "removed superseded $image" || true ;;
+    esac
+  done
+}
+
 main() {
   local total; total=$(now_ms)
   mkdir -p "$cache_dir" "$(dirname "$substitutions_file")"
@@ -115,6 +126,8 @@ main() {
 
   local kafka="$repo/cp-kafka:0.9.0.1-$(recipe_hash "$here/kafka" "$kafka_base")"
   image_exists "$kafka" && say "$kafka is up to date" || build_image kafka "$kafka" "$here/kafka" --build-arg "BASE=$kafka_base"
+
+  remove_superseded "$base" "$postgres" "$redis" "$kafka_base" "$zookeeper" "$kafka"
 
   local tmp="$substitutions_file.tmp.$$"
   cat >"$tmp" <<CONF
