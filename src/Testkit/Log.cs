@@ -79,4 +79,61 @@ internal static partial class Log
 
     [LoggerMessage(105, LogLevel.Warning, "Pulling without registry credentials: {Reason}")]
     public static partial void RegistryCredentialsUnreadable(this ILogger logger, string reason);
+
+    [LoggerMessage(500, LogLevel.Information, "Leak protection for session {Session}: watchdog started in {Milliseconds} ms; sweeping dead sessions of host {Host} in the background")]
+    public static partial void LeakProtectionStarted(this ILogger logger, string session, long milliseconds, string host);
+
+    [LoggerMessage(501, LogLevel.Information, "Leak protection: watchdog {Pid} ready {Milliseconds} ms after its start")]
+    public static partial void WatchdogReady(this ILogger logger, int pid, long milliseconds);
+
+    [LoggerMessage(502, LogLevel.Warning, "Leak protection: no watchdog, so if this process is killed its resources stay until the next Testkit run on this host sweeps them. {Reason}")]
+    public static partial void WatchdogUnavailable(this ILogger logger, string reason);
+
+    [LoggerMessage(503, LogLevel.Information, "Leak protection is off ({Cause}): no watchdog and no sweep of dead sessions; resources of a killed test process stay behind")]
+    public static partial void LeakProtectionOff(this ILogger logger, string cause);
+
+    [LoggerMessage(504, LogLevel.Information, "Swept {Removed} resource(s) of {Sessions} dead session(s) on host {Host} in {Milliseconds} ms")]
+    public static partial void SweepDone(this ILogger logger, int removed, int sessions, string host, long milliseconds);
+
+    [LoggerMessage(505, LogLevel.Warning, "The sweep of dead sessions could not remove {Resource}: {Reason}. Remove it by hand ('docker rm -f' / 'docker network rm' / 'docker volume rm' / 'docker rmi')")]
+    public static partial void SweepRemoveFailed(this ILogger logger, string resource, string reason);
+
+    [LoggerMessage(506, LogLevel.Warning, "The sweep of dead sessions failed: {Reason}. Leftovers of killed test processes stay until a later run sweeps them")]
+    public static partial void SweepFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(507, LogLevel.Debug, "Leak protection: {Line}")]
+    public static partial void WatchdogOutput(this ILogger logger, string line);
+
+    [LoggerMessage(400, LogLevel.Information, "Building image {Image} from {Context} with {Dockerfile}: {Entries} files and directories, {Bytes} bytes")]
+    public static partial void ImageBuilding(this ILogger logger, string image, string context, string dockerfile, int entries, long bytes);
+
+    [LoggerMessage(401, LogLevel.Information, "Build {Image}: {Step}")]
+    public static partial void BuildStep(this ILogger logger, string image, string step);
+
+    [LoggerMessage(402, LogLevel.Debug, "Build {Image}: {Line}")]
+    public static partial void BuildOutput(this ILogger logger, string image, string line);
+
+    [LoggerMessage(403, LogLevel.Information, "Image {Image} ({Id}) built in {Milliseconds} ms")]
+    public static partial void ImageBuilt(this ILogger logger, string image, string id, long milliseconds);
+
+    [LoggerMessage(404, LogLevel.Information, "Image {Image} ({Id}) is up to date (build hash {Hash}): build skipped, checked in {Milliseconds} ms")]
+    public static partial void ImageUpToDate(this ILogger logger, string image, string id, string hash, long milliseconds);
+
+    [LoggerMessage(405, LogLevel.Information, "Image {Image} removed in {Milliseconds} ms")]
+    public static partial void ImageRemoved(this ILogger logger, string image, long milliseconds);
+
+    [LoggerMessage(406, LogLevel.Information, "Image {Image} stays on the engine (kept)")]
+    public static partial void ImageKept(this ILogger logger, string image);
+
+    [LoggerMessage(407, LogLevel.Warning, "Image {Image} is still used by a container, so it stays until a later DisposeAsync after the container is removed ({Reason})")]
+    public static partial void ImageInUse(this ILogger logger, string image, string reason);
+
+    [LoggerMessage(408, LogLevel.Information, "Base image {Requested} replaced by {Image} in the Dockerfile (substitution from {Source})")]
+    public static partial void BaseImageSubstituted(this ILogger logger, string requested, string image, string source);
+
+    [LoggerMessage(409, LogLevel.Information, "Container {Id} committed as {Image} ({ImageId}) in {Milliseconds} ms")]
+    public static partial void ContainerCommitted(this ILogger logger, string id, string image, string imageId, long milliseconds);
+
+    [LoggerMessage(410, LogLevel.Debug, "Intermediate image {Id} of {Image} stays: {Reason}")]
+    public static partial void IntermediateImageKept(this ILogger logger, string id, string image, string reason);
 }

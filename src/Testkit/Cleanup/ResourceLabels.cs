@@ -9,6 +9,20 @@ public static class ResourceLabels
     /// <summary>The id of the test session (process) that created the resource.</summary>
     public const string Session = "org.testkit.session";
 
+    /// <summary>With the value <c>true</c>, the resource is meant to outlive its session (a dev database, a reused
+    /// container): neither the watchdog nor the sweep of dead sessions removes it (disposing it still does).</summary>
+    public const string Keep = "org.testkit.keep";
+
+    /// <summary>The host name of the process that created the resource: only processes on the same host judge whether it still runs.</summary>
+    public const string OwnerHost = "org.testkit.owner.host";
+
+    /// <summary>The id of the process that created the resource.</summary>
+    public const string OwnerPid = "org.testkit.owner.pid";
+
+    /// <summary>When that process started, so that another process that reuses its id is not mistaken for it (on Linux
+    /// <c>linux:&lt;boot id&gt;:&lt;pid namespace&gt;:&lt;start in clock ticks&gt;</c>, elsewhere <c>time:&lt;UTC ticks&gt;</c>).</summary>
+    public const string OwnerStart = "org.testkit.owner.start";
+
     /// <summary>This process's session id.</summary>
     public static string SessionId { get; } = Guid.NewGuid().ToString("N");
 
@@ -18,5 +32,8 @@ public static class ResourceLabels
         [Managed] = "true",
         [Session] = SessionId,
         ["org.testkit.version"] = typeof(ResourceLabels).Assembly.GetName().Version?.ToString() ?? "0",
+        [OwnerHost] = SessionOwner.Current.Host,
+        [OwnerPid] = SessionOwner.Current.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [OwnerStart] = SessionOwner.Current.Start,
     };
 }

@@ -71,6 +71,7 @@ public class Container : IWaitTarget, IAsyncDisposable
         {
             if (firstStart)
             {
+                await OnStartingAsync(cancellationToken).ConfigureAwait(false);
                 await CreateAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -78,9 +79,10 @@ public class Container : IWaitTarget, IAsyncDisposable
             await OnStartedAsync(cancellationToken).ConfigureAwait(false);
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch when (firstStart && id is not null)
+        catch when (firstStart)
         {
             await RemoveAsync().ConfigureAwait(false);
+            await OnStartFailedAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -95,8 +97,27 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// <summary>Stops the container: SIGTERM (or the image's stop signal), then SIGKILL after the grace period
     /// (10 s unless given). Its files stay; <see cref="StartAsync"/> starts it again.</summary>
     public Task StopAsync(TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default) =>
-        TimedAsync("stopped", () => Engine.Client.Containers.StopContainerAsync(
-            Id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)(gracePeriod ?? TimeSpan.FromSeconds(10)).TotalSeconds }, cancellationToken));
+        TimedAsync("stopped", async () =>
+        {
+            var seconds = (uint)Math.Ceiling((gracePeriod ?? TimeSpan.FromSeconds(10)).TotalSeconds);
+            if (seconds == 0)
+            {
+                // The client drops t=0 from the request and the engine then waits its default 10 s: kill instead.
+                try
+                {
+                    await Engine.Client.Containers.KillContainerAsync(Id, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    return; // Not running: already stopped, as asked.
+                }
+
+                await Engine.Client.Containers.WaitContainerAsync(Id, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await Engine.Client.Containers.StopContainerAsync(Id, new ContainerStopParameters { WaitBeforeKillSeconds = seconds }, cancellationToken).ConfigureAwait(false);
+        });
 
     /// <summary>Stops and starts the container again, then waits until it is ready.</summary>
     public async Task RestartAsync(TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
@@ -283,20 +304,24 @@ public class Container : IWaitTarget, IAsyncDisposable
         await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(buffered, hostDirectory, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Saves the container's files and settings (running or stopped) as the image <paramref name="repository"/>:<paramref name="tag"/>
+    /// (<c>latest</c> when null), like <c>docker commit --change 'CMD …' --change 'ENV …'</c>: <paramref name="command"/>
+    /// replaces the CMD, <paramref name="environment"/> sets variables. The image carries the session labels and is
+    /// removed when the returned handle is disposed.</summary>
+    /// <exception cref="ArgumentException">The repository has a tag, or the tag, command or a variable name is not valid.</exception>
+    /// <exception cref="TestkitException">The engine refused, e.g. the container was removed.</exception>
+    public Task<BuiltImage> CommitAsync(
+        string repository, string? tag = null, string? message = null, IReadOnlyList<string>? command = null,
+        IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default) =>
+        ContainerCommit.CommitAsync(Engine, Id, repository, tag, message, command, environment, logger, cancellationToken);
+
     /// <summary>Stops and removes the container and its anonymous volumes. Safe to call twice, and on a
     /// container that never started.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            await lifetime.CancelAsync().ConfigureAwait(false);
-            await RemoveAsync().ConfigureAwait(false);
-            if (outputForwarding is not null)
-            {
-                await outputForwarding.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
-            lifetime.Dispose();
+            await DisposeAsyncCore().ConfigureAwait(false);
         }
 
         GC.SuppressFinalize(this);
@@ -304,6 +329,26 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     /// <inheritdoc />
     public override string ToString() => $"{Settings.Image} ({(id is null ? "not started" : ShortId)})";
+
+    /// <summary>Runs before the container is created on its first start: the place for a module to start what the
+    /// container needs (a companion container, a network) without waiting for it.</summary>
+    protected virtual Task OnStartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs when the first start failed, after the container was removed: the place to remove companions.</summary>
+    protected virtual ValueTask OnStartFailedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Removes the container (and, in a module, what belongs to it); runs once, from <see cref="DisposeAsync"/>.</summary>
+    protected virtual async ValueTask DisposeAsyncCore()
+    {
+        await lifetime.CancelAsync().ConfigureAwait(false);
+        await RemoveAsync().ConfigureAwait(false);
+        if (outputForwarding is not null)
+        {
+            await outputForwarding.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        lifetime.Dispose();
+    }
 
     /// <summary>Runs after the engine started the container and its ports are known, before the wait strategies:
     /// the place for a module to hand the container what it can only know now (e.g. an advertised address).</summary>

@@ -18,6 +18,9 @@ internal static class ContainerSpec
             labels[key] = value;
         }
 
+        // Containers inherit their image's labels: one run from a kept image is not kept unless asked.
+        labels.TryAdd(ResourceLabels.Keep, "false");
+
         // API 1.41 accepts one network at creation; the others are connected before the start.
         var firstNetwork = settings.Networks.FirstOrDefault();
         return new CreateContainerParameters

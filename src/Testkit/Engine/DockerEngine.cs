@@ -49,7 +49,7 @@ public sealed class DockerEngine : IDisposable
         await SharedLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return shared ??= await ConnectAsync(explicitHost: null, logger, cancellationToken).ConfigureAwait(false);
+            return shared ??= Cleanup.LeakProtection.Attach(await ConnectAsync(explicitHost: null, logger, cancellationToken).ConfigureAwait(false), logger);
         }
         finally
         {

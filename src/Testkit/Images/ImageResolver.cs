@@ -10,6 +10,9 @@ internal static class ImageResolver
 {
     private static readonly Lazy<ImageSubstitutions> MachineSubstitutions = new(ImageSubstitutions.FromEnvironment);
 
+    /// <summary>The machine's substitution rules, read once per process.</summary>
+    public static ImageSubstitutions Substitutions => MachineSubstitutions.Value;
+
     public static async Task<string> ResolveAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken)
     {
         string? substitutedFor = null;

@@ -1,0 +1,44 @@
+using Testkit.Cleanup;
+using Testkit.Containers;
+using Testkit.Engine;
+using Testkit.LeakProbe;
+using Testkit.Networks;
+using Testkit.Volumes;
+
+// Creates a running container (debian:bookworm, sleep infinity) on a network with a volume mounted, and a volume
+// labelled to be kept; prints their ids and names, then READY, then waits WITHOUT disposing anything, like a test
+// process that is killed or forgets to clean up. It ends on "exit" or the end of its standard input (a normal exit),
+// or on whatever signal the test sends. With --connect-only it only connects to the engine (which starts the
+// watchdog and the sweep) before READY.
+var logger = new LineLogger();
+Console.WriteLine($"session {ResourceLabels.SessionId}");
+Console.WriteLine($"pid {Environment.ProcessId}");
+if (args.Contains("--connect-only"))
+{
+    await DockerEngine.GetSharedAsync(logger);
+}
+else
+{
+    var network = new NetworkBuilder().WithLogger(logger).Build();
+    var volume = new VolumeBuilder().WithLogger(logger).Build();
+    var kept = new VolumeBuilder().WithLabel(ResourceLabels.Keep, "true").WithLogger(logger).Build();
+    var container = new ContainerBuilder("debian:bookworm")
+        .WithCommand("sleep", "infinity")
+        .WithNetwork(network)
+        .WithVolumeMount(volume, "/data")
+        .WithLogger(logger)
+        .Build();
+    await container.StartAsync();
+    await kept.CreateAsync();
+    Console.WriteLine($"container {container.Id}");
+    Console.WriteLine($"network {network.Name}");
+    Console.WriteLine($"volume {volume.Name}");
+    Console.WriteLine($"kept-volume {kept.Name}");
+}
+
+Console.WriteLine("READY");
+while (Console.ReadLine() is { } line && line != "exit")
+{
+}
+
+return 0;
