@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using Testkit.Containers;

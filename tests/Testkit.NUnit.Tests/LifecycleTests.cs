@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using NUnit.Framework.Internal;
 using StackExchange.Redis;
 using Testkit.Containers;
@@ -13,11 +14,11 @@ public class LifecycleTests
         var fixture = new RedisFixture();
         await fixture.StartContainerAsync();
         var id = fixture.Container.Id;
-        Assert.That(await DockerCli.IsRunningAsync(id), Is.True);
+        Assert.That(await EngineProbe.ContainerRunningAsync(id), Is.True);
 
         await fixture.RemoveContainerAsync();
 
-        Assert.That(await DockerCli.ExistsAsync(id), Is.False);
+        Assert.That(await EngineProbe.ContainerExistsAsync(id), Is.False);
         Assert.That(() => fixture.Container, Throws.InstanceOf<ObjectDisposedException>().With.Message.Contains("has ended"));
         await fixture.DisposeAsync();
     }
@@ -54,7 +55,7 @@ public class LifecycleTests
 
         // The failed start already removed the container; OneTimeTearDown is still safe.
         await fixture.RemoveContainerAsync();
-        Assert.That(await DockerCli.ExistsAsync(FailingFixture.Built!.Id), Is.False);
+        Assert.That(await EngineProbe.ContainerExistsAsync(FailingFixture.Built!.Id), Is.False);
     }
 
     [Test]

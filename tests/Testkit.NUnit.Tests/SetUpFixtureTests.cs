@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using Testkit.Redis;
 
 namespace Testkit.NUnit.Tests;
@@ -16,10 +17,10 @@ public class SetUpFixtureTests
 
         await fixture.StartContainerAsync();
         var id = SetUpFixtures.Get<HandDrivenSetUp>().Container.Id;
-        Assert.That(await DockerCli.IsRunningAsync(id), Is.True);
+        Assert.That(await EngineProbe.ContainerRunningAsync(id), Is.True);
         await fixture.RemoveContainerAsync();
 
-        Assert.That(await DockerCli.ExistsAsync(id), Is.False);
+        Assert.That(await EngineProbe.ContainerExistsAsync(id), Is.False);
         Assert.That(() => SetUpFixtures.Get<HandDrivenSetUp>(), Throws.InvalidOperationException);
     }
 }

@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using StackExchange.Redis;
 using Testkit.Redis;
 
@@ -20,7 +21,7 @@ public class SharedContainerTests() : ContainerFixture<RedisContainer>(Factories
         firstId ??= Container.Id;
         Assert.That(Container.Id, Is.EqualTo(firstId));
         Assert.That(SeenContainers.Record(nameof(SharedContainerTests), Container.Id), Does.Not.Contain(Container.Id));
-        Assert.That(await DockerCli.IsRunningAsync(Container.Id), Is.True);
+        Assert.That(await EngineProbe.ContainerRunningAsync(Container.Id), Is.True);
 
         // The same server across tests: its counter has seen every test of the fixture so far.
         await using var connection = await ConnectionMultiplexer.ConnectAsync(Container.GetConnectionString());

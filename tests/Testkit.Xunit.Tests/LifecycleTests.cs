@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
 using Testkit.Containers;
@@ -14,7 +15,7 @@ public class LifecycleTests
         var fixture = new RedisFixture(sink);
         await fixture.InitializeAsync();
         var id = fixture.Container.Id;
-        Assert.True(await DockerCli.IsRunningAsync(id));
+        Assert.True(await EngineProbe.ContainerRunningAsync(id));
 
         // Testkit's lifecycle diagnostics and the container's own output both reach the sink.
         await sink.WaitForAsync($"Container {id[..12]} (");
@@ -22,7 +23,7 @@ public class LifecycleTests
 
         await fixture.DisposeAsync();
 
-        Assert.False(await DockerCli.ExistsAsync(id));
+        Assert.False(await EngineProbe.ContainerExistsAsync(id));
         var error = Assert.ThrowsAny<InvalidOperationException>(() => fixture.Container);
         Assert.Contains("has ended", error.Message, StringComparison.Ordinal);
         await fixture.DisposeAsync();
@@ -71,7 +72,7 @@ public class LifecycleTests
         await fixture.DisposeAsync();
         var shortId = Regex.Match(string.Join('\n', sink.All), "Container ([0-9a-f]{12}) ").Groups[1].Value;
         Assert.NotEmpty(shortId);
-        Assert.False(await DockerCli.ExistsAsync(shortId));
+        Assert.False(await EngineProbe.ContainerExistsAsync(shortId));
     }
 
     [Fact]

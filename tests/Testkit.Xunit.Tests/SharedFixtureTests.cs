@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using StackExchange.Redis;
 
 namespace Testkit.Xunit.Tests;
@@ -18,7 +19,7 @@ public class SharedFixtureTests(RedisFixture redis) : IClassFixture<RedisFixture
     {
         var id = redis.Container.Id;
         Assert.DoesNotContain(id, SeenContainers.Record(nameof(SharedFixtureTests), id));
-        Assert.True(await DockerCli.IsRunningAsync(id));
+        Assert.True(await EngineProbe.ContainerRunningAsync(id));
 
         // The same server across tests: its counter has seen every test of the class so far.
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Container.GetConnectionString());

@@ -71,33 +71,6 @@ public sealed class RecordingOutput : Lines, ITestOutputHelper
     public void WriteLine(string format, params object[] args) => Add(string.Format(format, args));
 }
 
-/// <summary>Asks the engine through the docker CLI, since Testkit's engine client is internal.</summary>
-public static class DockerCli
-{
-    public static async Task<bool> ExistsAsync(string id) =>
-        (await RunAsync("ps", "-aq", "--no-trunc", "--filter", $"id={id}")).Length > 0;
-
-    public static async Task<bool> IsRunningAsync(string id) =>
-        (await RunAsync("ps", "-q", "--no-trunc", "--filter", $"id={id}", "--filter", "status=running")).Length > 0;
-
-    private static async Task<string> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0
-            ? (await output).Trim()
-            : throw new InvalidOperationException($"docker {string.Join(' ', arguments)} failed: {await error}");
-    }
-}
-
 /// <summary>Which fixture container each parallel test class saw, to prove they never share one.</summary>
 public static class SeenContainers
 {

@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using Testkit.Tests.Support;
 using Testkit.Containers;
 using Testkit.Engine;

@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using System.Net.Sockets;
 using System.Text;
 using Testkit.Containers;

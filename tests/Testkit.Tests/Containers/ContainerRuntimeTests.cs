@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using Testkit.Tests.Support;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;

@@ -1,3 +1,4 @@
+using Testkit.Tests.Shared;
 using Testkit.Containers;
 using Testkit.Tests.Containers;
 using Testkit.Waiting;
