@@ -18,6 +18,8 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// <summary>How many log lines an error about a failed start quotes.</summary>
     public const int ErrorLogLines = 50;
 
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly ILogger logger;
     private readonly CancellationTokenSource lifetime = new();
     private DockerEngine? engine;
@@ -441,13 +443,20 @@ public class Container : IWaitTarget, IAsyncDisposable
         try
         {
             await Task.WhenAny(waits, exited).ConfigureAwait(false);
+            if (!waits.IsCompletedSuccessfully && exited.IsCompletedSuccessfully)
+            {
+                // A one-shot container may exit right after writing what a wait looks for: give the waits a moment to see it.
+                await Task.WhenAny(waits, Task.Delay(ExitGrace, CancellationToken.None)).ConfigureAwait(false);
+            }
+
             if (!waits.IsCompletedSuccessfully)
             {
                 // A wait that failed or did not finish may only be the symptom of a container that stopped: say so at once.
                 var state = await GetStateAsync(CancellationToken.None).ConfigureAwait(false);
                 if (!state.Running)
                 {
-                    throw new ContainerExitedException(ShortId, Image!, state.ExitCode, state.OomKilled, current?.ToString(), await TailAsync().ConfigureAwait(false));
+                    var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString();
+                    throw new ContainerExitedException(ShortId, Image!, state.ExitCode, state.OomKilled, awaited, await TailAsync().ConfigureAwait(false));
                 }
             }
 
