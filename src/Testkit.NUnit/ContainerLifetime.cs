@@ -15,7 +15,7 @@ internal sealed class ContainerLifetime<TContainer>(string owner, Func<ILogger, 
     private Task? forwarding;
     private bool ended;
 
-    public ILogger Logger { get; } = new ProgressLogger(owner);
+    public ILogger Logger { get; } = new LineLogger(line => global::NUnit.Framework.TestContext.Progress.WriteLine(line), owner);
 
     /// <summary>Makes a factory that ignores the logger: for containers whose diagnostics the factory already routes.</summary>
     public static Func<ILogger, TContainer> IgnoreLogger(Func<TContainer> factory)

@@ -44,7 +44,7 @@ public abstract class ContainerFixture<TContainer> : IAsyncLifetime, IAsyncDispo
         ArgumentNullException.ThrowIfNull(factory);
         sink = messageSink;
         this.factory = factory;
-        Logger = new MessageSinkLogger(messageSink, GetType().Name);
+        Logger = new LineLogger(line => messageSink.OnMessage(new DiagnosticMessage(line)), GetType().Name);
     }
 
     /// <summary>Writes to the message sink as diagnostic messages (shown with <c>"diagnosticMessages": true</c> in xunit.runner.json).</summary>
