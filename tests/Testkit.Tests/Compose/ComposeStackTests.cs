@@ -1,3 +1,4 @@
+using Testkit.Tests.Support;
 using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet.Models;
@@ -62,7 +63,9 @@ public sealed class ComposeStackTests : IDisposable
             var firstHealthy = health.Log.Where(l => l.ExitCode == 0).Min(l => l.End);
             var appStarted = DateTime.Parse(appInspect.State!.StartedAt, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
             Assert.True(appStarted >= firstHealthy.ToUniversalTime(), $"app started at {appStarted:O}, before the db was first healthy at {firstHealthy.ToUniversalTime():O}");
-            Assert.Contains("app-started", (await app.GetLogsAsync()).Stdout, StringComparison.Ordinal);
+            // The app has no wait of its own: its first line may reach the log a moment after the start.
+            var appLog = await Eventually.ReturnsAsync(async () => (await app.GetLogsAsync()).Stdout, log => log.Contains("app-started", StringComparison.Ordinal), "the app's first log line");
+            Assert.Contains("app-started", appLog, StringComparison.Ordinal);
 
             // The published port is on 127.0.0.1 and answers; a real query runs in the db service.
             var port = db.GetMappedPort(5432);

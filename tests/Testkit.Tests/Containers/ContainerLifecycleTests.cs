@@ -106,15 +106,17 @@ public class ContainerLifecycleTests
     public async Task Logs_come_back_with_stdout_and_stderr_apart()
     {
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "echo to-out; echo to-err >&2; echo done; sleep infinity")
+            // The engine copies stdout and stderr separately: the pause, and the marker on stderr after the stderr line,
+            // make sure both streams are in the log when the wait returns.
+            .WithCommand("sh", "-c", "echo to-out; sleep 0.3; echo to-err >&2; echo done >&2; sleep infinity")
             .WithWaitStrategy(Wait.ForLogMessage("^done$"))
             .Build();
         await container.StartAsync();
 
         var (stdout, stderr) = await container.GetLogsAsync();
 
-        Assert.Equal("to-out\ndone\n", stdout);
-        Assert.Equal("to-err\n", stderr);
+        Assert.Equal("to-out\n", stdout);
+        Assert.Equal("to-err\ndone\n", stderr);
     }
 
     private static async Task<string> SendAsync(string host, int port, string command)
