@@ -1,4 +1,5 @@
 using System.Globalization;
+using Testkit.Images;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,21 +14,22 @@ internal sealed class ComposeFileReader(string path, LoadState state)
     private static readonly HashSet<string> ServiceKeys =
     [
         "image", "build", "ports", "environment", "env_file", "command", "entrypoint", "working_dir", "restart", "healthcheck",
-        "depends_on", "container_name", "profiles", "labels", "networks", "volumes",
+        "depends_on", "container_name", "profiles", "labels", "networks", "volumes", "hostname", "user", "extra_hosts", "tmpfs",
+        "privileged", "mem_limit", "cpus", "pull_policy", "expose",
     ];
 
     // Keys of the Compose specification that Testkit does not run yet: ignoring them would run a different stack.
     private static readonly HashSet<string> UnsupportedServiceKeys =
     [
         "annotations", "attach", "blkio_config", "cap_add", "cap_drop", "cgroup", "cgroup_parent", "configs", "cpu_count",
-        "cpu_percent", "cpu_shares", "cpu_period", "cpu_quota", "cpu_rt_runtime", "cpu_rt_period", "cpus", "cpuset",
+        "cpu_percent", "cpu_shares", "cpu_period", "cpu_quota", "cpu_rt_runtime", "cpu_rt_period", "cpuset",
         "credential_spec", "deploy", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname",
-        "expose", "extends", "external_links", "extra_hosts", "gpus", "group_add", "hostname", "init", "ipc", "isolation",
-        "label_file", "links", "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit",
+        "extends", "external_links", "gpus", "group_add", "init", "ipc", "isolation",
+        "label_file", "links", "logging", "mac_address", "mem_reservation", "mem_swappiness", "memswap_limit",
         "models", "network_mode", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "post_start", "pre_stop",
-        "privileged", "provider", "pull_policy", "read_only", "runtime", "scale", "secrets", "security_opt", "shm_size",
-        "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket",
-        "user", "userns_mode", "uts", "volumes_from",
+        "provider", "read_only", "runtime", "scale", "secrets", "security_opt", "shm_size",
+        "stdin_open", "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tty", "ulimits", "use_api_socket",
+        "userns_mode", "uts", "volumes_from",
     ];
 
     public void Read(string text)
@@ -178,6 +180,26 @@ internal sealed class ComposeFileReader(string path, LoadState state)
                     }
 
                     break;
+                case "hostname": draft.Hostname = Str(value, k); break;
+                case "user": draft.User = Str(value, k); break;
+                case "extra_hosts": ReadExtraHosts(draft, value, k); break;
+                case "tmpfs":
+                    foreach (var item in value is YamlScalarNode ? [value] : Seq(value, k))
+                    {
+                        // "/path:size=64m,mode=1777": the options are tuning; the engine's defaults serve tests.
+                        if (Str(item, k)?.Split(':')[0] is { Length: > 0 } target)
+                        {
+                            draft.Volumes.RemoveAll(m => m.Target == target);
+                            draft.Volumes.Add(new ComposeMount(ComposeMountType.Tmpfs, null, target, false));
+                        }
+                    }
+
+                    break;
+                case "privileged": draft.Privileged = Bool(value, k); break;
+                case "mem_limit": draft.MemoryLimit = Bytes(value, k); break;
+                case "cpus": draft.Cpus = Cpus(value, k); break;
+                case "pull_policy": draft.PullPolicy = ReadPullPolicy(value, k); break;
+                case "expose": _ = Seq(value, k); break; // Documentation only: services on a shared network reach every port.
                 default:
                     CheckKey(key, keyNode, k, ServiceKeys, UnsupportedServiceKeys);
                     break;
@@ -205,6 +227,14 @@ internal sealed class ComposeFileReader(string path, LoadState state)
             case "labels": draft.Labels.Clear(); break;
             case "networks": draft.Networks.Clear(); break;
             case "volumes": draft.Volumes.Clear(); break;
+            case "hostname": draft.Hostname = null; break;
+            case "user": draft.User = null; break;
+            case "extra_hosts": draft.ExtraHosts.Clear(); break;
+            case "tmpfs": draft.Volumes.RemoveAll(m => m.Type == ComposeMountType.Tmpfs); break;
+            case "privileged": draft.Privileged = false; break;
+            case "mem_limit": draft.MemoryLimit = null; break;
+            case "cpus": draft.Cpus = null; break;
+            case "pull_policy": draft.PullPolicy = null; break;
         }
     }
 
@@ -515,6 +545,78 @@ internal sealed class ComposeFileReader(string path, LoadState state)
             Error(node.Start, at, e.Message);
             return null;
         }
+    }
+
+    private void ReadExtraHosts(ServiceDraft draft, YamlNode node, string at)
+    {
+        // The list form is "host:ip" or "host=ip" (an IPv6 address has colons of its own); the map form is host: ip.
+        var entries = node is YamlSequenceNode
+            ? Seq(node, at).Select(item => (Item: item, Text: Str(item, at) ?? string.Empty)).Select(e =>
+            {
+                var split = e.Text.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0 ? eq : e.Text.IndexOf(':', StringComparison.Ordinal);
+                return (e.Item, Host: split < 0 ? e.Text : e.Text[..split], Address: split < 0 ? null : e.Text[(split + 1)..]);
+            })
+            : Entries(Map(node, at)).Select(e => (Item: e.Value, Host: e.Key, Address: Str(e.Value, at + "." + e.Key)));
+        foreach (var (item, host, address) in entries.ToList())
+        {
+            if (string.IsNullOrEmpty(address) || !System.Net.IPAddress.TryParse(address.Trim('[', ']'), out _) && address != "host-gateway")
+            {
+                Error(item.Start, at, $"'{host}' needs an IP address (\"{host}:10.0.0.5\" or \"{host}=::1\")");
+                continue;
+            }
+
+            draft.ExtraHosts[host] = address.Trim('[', ']');
+        }
+    }
+
+    private PullPolicy? ReadPullPolicy(YamlNode node, string at)
+    {
+        switch (Str(node, at))
+        {
+            case "always": return PullPolicy.Always;
+            case "missing" or "if_not_present": return PullPolicy.Missing;
+            case "never": return PullPolicy.Never;
+            case "build" or null: return null; // A build: service builds anyway; the image of others resolves as usual.
+            case var other:
+                Error(node.Start, at, $"pull_policy '{other}' is not one of always, missing, if_not_present, never, build");
+                return null;
+        }
+    }
+
+    private long? Bytes(YamlNode node, string at)
+    {
+        var text = Str(node, at);
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ComposeText.ParseBytes(text);
+        }
+        catch (FormatException e)
+        {
+            Error(node.Start, at, e.Message);
+            return null;
+        }
+    }
+
+    private double? Cpus(YamlNode node, string at)
+    {
+        var text = Str(node, at);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var cpus) && cpus > 0)
+        {
+            return cpus;
+        }
+
+        Error(node.Start, at, $"'{text}' is not a number of CPUs such as 0.5 or 2");
+        return null;
     }
 
     private string? ReadRestart(YamlNode node, string at)

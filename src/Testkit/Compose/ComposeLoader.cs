@@ -192,6 +192,20 @@ internal sealed class ServiceDraft(string name, ComposeSource source)
 
     public List<ComposeMount> Volumes { get; } = [];
 
+    public string? Hostname { get; set; }
+
+    public string? User { get; set; }
+
+    public Dictionary<string, string> ExtraHosts { get; } = new(StringComparer.Ordinal);
+
+    public bool Privileged { get; set; }
+
+    public long? MemoryLimit { get; set; }
+
+    public double? Cpus { get; set; }
+
+    public Images.PullPolicy? PullPolicy { get; set; }
+
     public ComposeService ToService()
     {
         // environment wins over env_file, as the specification says.
@@ -208,6 +222,8 @@ internal sealed class ServiceDraft(string name, ComposeSource source)
             Healthcheck = Healthcheck, DependsOn = DependsOn.ToDictionary(StringComparer.Ordinal), ContainerName = ContainerName,
             Profiles = Profiles.ToList(), Labels = Labels.ToDictionary(StringComparer.Ordinal),
             Networks = Networks.ToDictionary(StringComparer.Ordinal), Volumes = Volumes.ToList(),
+            Hostname = Hostname, User = User, ExtraHosts = ExtraHosts.ToDictionary(StringComparer.Ordinal), Privileged = Privileged,
+            MemoryLimit = MemoryLimit, Cpus = Cpus, PullPolicy = PullPolicy,
         };
     }
 }

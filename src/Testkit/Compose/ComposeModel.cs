@@ -102,6 +102,27 @@ public sealed record ComposeService
 
     /// <summary>The mounts: named volumes, binds and tmpfs.</summary>
     public IReadOnlyList<ComposeMount> Volumes { get; init; } = [];
+
+    /// <summary>The container's host name; null keeps the engine's (the short container id).</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>The user (and group) the main process runs as.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Extra /etc/hosts entries: host name to IP address.</summary>
+    public IReadOnlyDictionary<string, string> ExtraHosts { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether the container runs privileged.</summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>The memory limit in bytes, if any.</summary>
+    public long? MemoryLimit { get; init; }
+
+    /// <summary>The CPU limit, in CPUs, if any.</summary>
+    public double? Cpus { get; init; }
+
+    /// <summary>When to pull the image; null uses the stack's default.</summary>
+    public Images.PullPolicy? PullPolicy { get; init; }
 }
 
 /// <summary>How a service builds its image.</summary>

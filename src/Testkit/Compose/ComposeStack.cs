@@ -383,6 +383,36 @@ public sealed class ComposeStack : IAsyncDisposable
             builder = builder.WithWorkingDirectory(workingDir);
         }
 
+        if (service.Hostname is { } hostname)
+        {
+            builder = builder.WithHostname(hostname);
+        }
+
+        if (service.User is { } user)
+        {
+            builder = builder.WithUser(user);
+        }
+
+        foreach (var (host, address) in service.ExtraHosts)
+        {
+            builder = builder.WithExtraHost(host, address);
+        }
+
+        if (service.MemoryLimit is not null || service.Cpus is not null)
+        {
+            builder = builder.WithResourceLimits(service.MemoryLimit, service.Cpus);
+        }
+
+        if (service.Privileged)
+        {
+            builder = builder.WithPrivileged();
+        }
+
+        if (service.PullPolicy is { } pullPolicy)
+        {
+            builder = builder.WithPullPolicy(pullPolicy);
+        }
+
         if (service.Restart is { } restart)
         {
             builder = builder.WithRestartPolicy(restart.Split(':')[0] switch

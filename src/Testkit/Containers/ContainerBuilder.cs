@@ -116,12 +116,13 @@ public sealed record ContainerBuilder
         return With(s => s with { MemoryLimitBytes = memoryBytes ?? s.MemoryLimitBytes, CpuLimit = cpus ?? s.CpuLimit });
     }
 
-    /// <summary>Adds an /etc/hosts entry.</summary>
+    /// <summary>Adds an /etc/hosts entry: an IP address, or <c>host-gateway</c> for the host as containers see it.</summary>
     public ContainerBuilder WithExtraHost(string hostname, string ipAddress)
     {
-        if (!System.Net.IPAddress.TryParse(ipAddress, out _))
+        // "host-gateway" is the engine's own name for the host's address as seen from containers.
+        if (ipAddress != "host-gateway" && !System.Net.IPAddress.TryParse(ipAddress, out _))
         {
-            throw new ArgumentException($"'{ipAddress}' is not an IP address (extra host '{hostname}').", nameof(ipAddress));
+            throw new ArgumentException($"'{ipAddress}' is not an IP address or \"host-gateway\" (extra host '{hostname}').", nameof(ipAddress));
         }
 
         return With(s => s with { ExtraHosts = s.ExtraHosts.SetItem(hostname, ipAddress) });

@@ -311,4 +311,76 @@ public sealed class ComposeServiceTests : IDisposable
         Assert.Equal("other:2", project.Services["b"].Image);
         Assert.Empty(project.Warnings);
     }
+
+    [Fact]
+    public void Host_name_user_extra_hosts_tmpfs_limits_and_pull_policy_are_read()
+    {
+        var project = _dir.Load("""
+            services:
+              s:
+                image: x
+                hostname: db.local
+                user: "999:999"
+                extra_hosts:
+                  - "api.local:10.0.0.5"
+                  - "v6.local=::1"
+                  - "gateway:host-gateway"
+                tmpfs:
+                  - /run:size=64m
+                  - /cache
+                privileged: true
+                mem_limit: 512m
+                cpus: "1.5"
+                pull_policy: never
+                expose:
+                  - "5432"
+              t:
+                image: x
+                extra_hosts:
+                  mapped.local: 10.0.0.6
+                tmpfs: /only
+            """);
+        var s = project.Services["s"];
+        Assert.Equal("db.local", s.Hostname);
+        Assert.Equal("999:999", s.User);
+        Assert.Equal(new Dictionary<string, string> { ["api.local"] = "10.0.0.5", ["v6.local"] = "::1", ["gateway"] = "host-gateway" }, s.ExtraHosts);
+        Assert.Equal([new ComposeMount(ComposeMountType.Tmpfs, null, "/run", false), new ComposeMount(ComposeMountType.Tmpfs, null, "/cache", false)], s.Volumes);
+        Assert.True(s.Privileged);
+        Assert.Equal(512L * 1024 * 1024, s.MemoryLimit);
+        Assert.Equal(1.5, s.Cpus);
+        Assert.Equal(Testkit.Images.PullPolicy.Never, s.PullPolicy);
+        Assert.Equal("10.0.0.6", project.Services["t"].ExtraHosts["mapped.local"]);
+        Assert.Equal([new ComposeMount(ComposeMountType.Tmpfs, null, "/only", false)], project.Services["t"].Volumes);
+        Assert.Empty(project.Warnings);
+    }
+
+    [Fact]
+    public void Bad_sizes_cpus_hosts_and_pull_policies_name_key_and_line()
+    {
+        var error = _dir.LoadFails("""
+            services:
+              s:
+                image: x
+                mem_limit: lots
+                cpus: many
+                extra_hosts:
+                  - "nowhere"
+                pull_policy: sometimes
+            """);
+
+        Assert.Collection(error.Errors,
+            e => { Assert.Equal("services.s.mem_limit", e.Key); Assert.Equal(4, e.Source.Line); Assert.Contains("512m", e.Message); },
+            e => { Assert.Equal("services.s.cpus", e.Key); Assert.Equal(5, e.Source.Line); },
+            e => { Assert.Equal("services.s.extra_hosts", e.Key); Assert.Equal(7, e.Source.Line); Assert.Contains("nowhere", e.Message); },
+            e => { Assert.Equal("services.s.pull_policy", e.Key); Assert.Equal(8, e.Source.Line); Assert.Contains("sometimes", e.Message); });
+    }
+
+    [Theory]
+    [InlineData("512m", 512L * 1024 * 1024)]
+    [InlineData("1g", 1L << 30)]
+    [InlineData("1.5gb", 3L << 29)]
+    [InlineData("2048k", 2048L * 1024)]
+    [InlineData("100b", 100)]
+    [InlineData("4096", 4096)]
+    public void Byte_sizes_follow_the_specification(string text, long bytes) => Assert.Equal(bytes, ComposeText.ParseBytes(text));
 }

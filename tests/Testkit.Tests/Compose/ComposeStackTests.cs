@@ -201,6 +201,41 @@ public sealed class ComposeStackTests : IDisposable
         await stack.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Host_name_user_extra_hosts_tmpfs_and_limits_reach_the_container()
+    {
+        var file = _dir.Write("docker-compose.yaml", """
+            services:
+              box:
+                image: debian:bookworm
+                command: ["sleep", "infinity"]
+                hostname: box.test
+                user: "1234:1234"
+                extra_hosts:
+                  - "api.test:10.1.2.3"
+                tmpfs:
+                  - /scratch
+                mem_limit: 256m
+                cpus: "0.5"
+            """);
+
+        await using var stack = ComposeStack.FromFiles(Options, file);
+        await stack.StartAsync();
+        var box = stack.GetService("box");
+
+        var probe = await box.ExecAsync(["sh", "-c", "hostname; id -u; getent hosts api.test; touch /scratch/f && grep ' /scratch ' /proc/mounts"]);
+        Assert.True(probe.ExitCode == 0, probe.Stderr);
+        var lines = probe.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("box.test", lines[0]);
+        Assert.Equal("1234", lines[1]);
+        Assert.StartsWith("10.1.2.3", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("tmpfs /scratch tmpfs", lines[3], StringComparison.Ordinal);
+
+        var inspect = await (await DockerEngine.GetSharedAsync()).Client.Containers.InspectContainerAsync(box.Id);
+        Assert.Equal(256L * 1024 * 1024, inspect.HostConfig!.Memory);
+        Assert.Equal(500_000_000L, inspect.HostConfig.NanoCPUs);
+    }
+
     private static async Task<bool> VolumeListedAsync(string name)
     {
         var volumes = await (await DockerEngine.GetSharedAsync()).Client.Volumes.ListAsync(new VolumesListParameters());
