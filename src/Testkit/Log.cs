@@ -80,6 +80,12 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Warning, "Pulling without registry credentials: {Reason}")]
     public static partial void RegistryCredentialsUnreadable(this ILogger logger, string reason);
 
+    [LoggerMessage(12, LogLevel.Information, "Container {Id} ({Image}) reused ({State}), key {Key}")]
+    public static partial void ContainerReused(this ILogger logger, string id, string? image, string state, string key);
+
+    [LoggerMessage(13, LogLevel.Information, "Container {Id} kept for reuse, key {Key}")]
+    public static partial void ContainerKeptForReuse(this ILogger logger, string id, string key);
+
     [LoggerMessage(500, LogLevel.Information, "Leak protection for session {Session}: watchdog started in {Milliseconds} ms; sweeping dead sessions of host {Host} in the background")]
     public static partial void LeakProtectionStarted(this ILogger logger, string session, long milliseconds, string host);
 
@@ -163,4 +169,7 @@ internal static partial class Log
 
     [LoggerMessage(608, LogLevel.Warning, "Compose project {Project}: removing {Resource} failed: {Reason}")]
     public static partial void ComposeRemoveFailed(this ILogger logger, string project, string resource, string reason);
+
+    [LoggerMessage(520, LogLevel.Information, "Removed reused container {Name}: idle for {Idle} (more than {Limit})")]
+    public static partial void ReusedContainerRemoved(this ILogger logger, string name, TimeSpan idle, TimeSpan limit);
 }

@@ -8,7 +8,7 @@ using Testkit.Volumes;
 // Creates a running container (debian:bookworm, sleep infinity) on a network with a volume mounted, and a volume
 // labelled to be kept; prints their ids and names, then READY, then waits WITHOUT disposing anything, like a test
 // process that is killed or forgets to clean up. It ends on "exit" or the end of its standard input (a normal exit),
-// or on whatever signal the test sends. With --connect-only it only connects to the engine (which starts the
+// or on whatever signal the test sends. With TESTKIT_PROBE_REUSE_LABEL set it also starts a reused container with that label. With --connect-only it only connects to the engine (which starts the
 // watchdog and the sweep) before READY.
 var logger = new LineLogger();
 Console.WriteLine($"session {ResourceLabels.SessionId}");
@@ -34,6 +34,15 @@ else
     Console.WriteLine($"network {network.Name}");
     Console.WriteLine($"volume {volume.Name}");
     Console.WriteLine($"kept-volume {kept.Name}");
+
+    // A reused container must outlive the session, however it ends.
+    if (Environment.GetEnvironmentVariable("TESTKIT_PROBE_REUSE_LABEL") is { Length: > 0 } reuseLabel)
+    {
+        var reused = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity").WithLabel("testkit.probe.reuse", reuseLabel)
+            .WithReuse().WithLogger(logger).Build();
+        await reused.StartAsync();
+        Console.WriteLine($"reused {reused.Id}");
+    }
 }
 
 Console.WriteLine("READY");

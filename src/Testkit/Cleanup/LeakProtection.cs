@@ -8,7 +8,8 @@ namespace Testkit.Cleanup;
 
 /// <summary>Removes what a test process created even when it is killed: a watchdog process removes the session's
 /// resources when the process ends, however it ends, and a sweep at start-up removes what dead processes on this host
-/// left. Neither needs an image nor a privileged container.</summary>
+/// left, then removes reused containers idle for longer than <see cref="Containers.Reuse.ContainerReuse.IdleTimeout"/>.
+/// Neither needs an image nor a privileged container.</summary>
 /// <remarks>Both start when the shared engine first connects. Resources labelled <see cref="ResourceLabels.Keep"/>=true
 /// are never touched.</remarks>
 public static class LeakProtection
@@ -99,7 +100,23 @@ public static class LeakProtection
             Safely(() => logger.SweepRemoveFailed(resource, why));
         }
 
+        await PruneIdleReusedAsync(engine, logger).ConfigureAwait(false);
         return result;
+    }
+
+    private static async Task PruneIdleReusedAsync(DockerEngine engine, ILogger logger)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await Containers.Reuse.ContainerReuse.PruneIdleAsync(engine, DateTimeOffset.UtcNow, Containers.Reuse.ContainerReuse.IdleTimeout, labelFilter: null, logger, timeout.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // In the background nobody could catch it: it is logged instead.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Safely(() => logger.SweepFailed(e is DockerApiException or HttpRequestException or OperationCanceledException or IOException ? e.Message : e.ToString()));
+        }
     }
 
     /// <summary>Logs from the background, where the logger may belong to a test that has ended and throw.</summary>

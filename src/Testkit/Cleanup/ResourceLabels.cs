@@ -13,6 +13,9 @@ public static class ResourceLabels
     /// container): neither the watchdog nor the sweep of dead sessions removes it (disposing it still does).</summary>
     public const string Keep = "org.testkit.keep";
 
+    /// <summary>On a reused container: the hash of the settings it was created with, by which later runs find it again.</summary>
+    public const string Reuse = "org.testkit.reuse";
+
     /// <summary>The host name of the process that created the resource: only processes on the same host judge whether it still runs.</summary>
     public const string OwnerHost = "org.testkit.owner.host";
 

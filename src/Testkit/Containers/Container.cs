@@ -27,6 +27,8 @@ public class Container : IWaitTarget, IAsyncDisposable
     private Dictionary<string, int> mappedPorts = [];
     private Task? outputForwarding;
     private int disposed;
+    private string? reuseKey;
+    private IDisposable? reuseLock;
 
     /// <summary>Describes a container; nothing happens on the engine until <see cref="StartAsync"/>.</summary>
     public Container(ContainerSettings settings)
@@ -36,8 +38,9 @@ public class Container : IWaitTarget, IAsyncDisposable
         logger = settings.Logger ?? NullLogger.Instance;
     }
 
-    /// <summary>What this container was described with.</summary>
-    public ContainerSettings Settings { get; }
+    /// <summary>What this container was described with; from its first start on, what it was created with (a module
+    /// may adjust the description then, see <see cref="PrepareSettingsAsync"/>).</summary>
+    public ContainerSettings Settings { get; private set; }
 
     /// <summary>The engine's id of the container.</summary>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
@@ -74,6 +77,7 @@ public class Container : IWaitTarget, IAsyncDisposable
             if (firstStart)
             {
                 await OnStartingAsync(cancellationToken).ConfigureAwait(false);
+                Settings = await PrepareSettingsAsync(Settings, cancellationToken).ConfigureAwait(false);
                 await CreateAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -83,9 +87,19 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
         catch when (firstStart)
         {
-            await RemoveAsync().ConfigureAwait(false);
+            // A reused container that cannot become ready is broken for every run; one whose start the caller cancelled is not.
+            if (reuseKey is null || !cancellationToken.IsCancellationRequested)
+            {
+                await RemoveAsync().ConfigureAwait(false);
+            }
+
             await OnStartFailedAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            reuseLock?.Dispose();
+            reuseLock = null;
         }
 
         StartDuration = clock.Elapsed;
@@ -336,14 +350,30 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// container needs (a companion container, a network) without waiting for it.</summary>
     protected virtual Task OnStartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Runs on the first start, before the image is resolved and the container created: the place for a module
+    /// to decide what is created from what it finds on the engine (e.g. a prepared image instead of the described one).
+    /// The result becomes <see cref="Settings"/>.</summary>
+    protected virtual Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken) =>
+        Task.FromResult(settings);
+
     /// <summary>Runs when the first start failed, after the container was removed: the place to remove companions.</summary>
     protected virtual ValueTask OnStartFailedAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Removes the container (and, in a module, what belongs to it); runs once, from <see cref="DisposeAsync"/>.</summary>
+    /// <summary>Removes the container (and, in a module, what belongs to it); runs once, from <see cref="DisposeAsync"/>.
+    /// A reused container is kept for the next run instead.</summary>
     protected virtual async ValueTask DisposeAsyncCore()
     {
         await lifetime.CancelAsync().ConfigureAwait(false);
-        await RemoveAsync().ConfigureAwait(false);
+        if (reuseKey is not null && id is not null)
+        {
+            Reuse.ContainerReuse.Touch(reuseKey);
+            logger.ContainerKeptForReuse(ShortId, reuseKey[..12]);
+        }
+        else
+        {
+            await RemoveAsync().ConfigureAwait(false);
+        }
+
         if (outputForwarding is not null)
         {
             await outputForwarding.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -376,7 +406,13 @@ public class Container : IWaitTarget, IAsyncDisposable
             .Append(ResolveImageAsync(cancellationToken));
         await Task.WhenAll(dependencies).ConfigureAwait(false);
 
-        var created = await engine.Client.Containers.CreateContainerAsync(ContainerSpec.ToCreateParameters(Settings, Image!), cancellationToken).ConfigureAwait(false);
+        var parameters = ContainerSpec.ToCreateParameters(Settings, Image!);
+        if (Settings.Reuse && Reuse.ContainerReuse.Enabled && await FindReusableAsync(parameters, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var created = await engine.Client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
         id = created.ID;
         foreach (var network in Settings.Networks.Skip(1))
         {
@@ -391,6 +427,45 @@ public class Container : IWaitTarget, IAsyncDisposable
         {
             await CopyToContainerAsync(Settings.Files, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Finds the container these settings made in an earlier run and takes it (true), or prepares the create
+    /// parameters of a new reusable one (false). Holds the key's lock until the start ends.</summary>
+    private async Task<bool> FindReusableAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
+    {
+        var image = await Engine.Client.Images.InspectImageAsync(Image!, cancellationToken).ConfigureAwait(false);
+        var key = await Reuse.ReuseKey.ComputeAsync(Settings, image.ID, cancellationToken).ConfigureAwait(false);
+        reuseLock = await Reuse.ContainerReuse.LockAsync(key, Settings.StartupTimeout, cancellationToken).ConfigureAwait(false);
+        reuseKey = key;
+        Reuse.ContainerReuse.Touch(key);
+        var found = await Engine.Client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Cleanup.ResourceLabels.Reuse}={key}"] = true } },
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var candidate in found)
+        {
+            if (candidate.State is "running" or "exited" or "created" or "paused")
+            {
+                id = candidate.ID;
+                if (candidate.State == "paused")
+                {
+                    await Engine.Client.Containers.UnpauseContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                }
+
+                logger.ContainerReused(ShortId, Image, candidate.State, key[..12]);
+                return true;
+            }
+
+            // Dead, or being removed: it cannot serve; a new one takes its place.
+            await Engine.Client.Containers.RemoveContainerAsync(candidate.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Kept by the session cleanup, found again by its key; a stable name makes a leftover easy to recognise.
+        parameters.Name ??= "testkit-reuse-" + key[..12];
+        parameters.Labels[Cleanup.ResourceLabels.Keep] = "true";
+        parameters.Labels[Cleanup.ResourceLabels.Reuse] = key;
+        return false;
     }
 
     private async Task ResolveImageAsync(CancellationToken cancellationToken) =>

@@ -131,6 +131,13 @@ public sealed record ContainerBuilder
     /// <summary>Lets the engine remove the container as soon as it exits.</summary>
     public ContainerBuilder WithAutoRemove(bool autoRemove = true) => With(s => s with { AutoRemove = autoRemove });
 
+    /// <summary>Keeps the container across test runs: a later start with the same settings (and the same image) finds it
+    /// again by a hash of them instead of creating one, so it skips the container's start-up. A reused container is never
+    /// removed by dispose nor by the session cleanup; it is removed after it has been idle for
+    /// <see cref="Reuse.ContainerReuse.IdleTimeout"/>, checked when a later test process starts. <c>TESTKIT_REUSE=off</c>
+    /// turns every reuse back into a throwaway container (e.g. in CI).</summary>
+    public ContainerBuilder WithReuse(bool reuse = true) => With(s => s with { Reuse = reuse });
+
     /// <summary>Gives the container every capability. Only when a test really needs it.</summary>
     public ContainerBuilder WithPrivileged(bool privileged = true) => With(s => s with { Privileged = privileged });
 

@@ -51,6 +51,10 @@ public sealed record ContainerSettings
     /// <summary>True to let the engine remove the container as soon as it exits.</summary>
     public bool AutoRemove { get; init; }
 
+    /// <summary>True to keep the container across test runs and find it again by a hash of these settings
+    /// (see <see cref="ContainerBuilder.WithReuse"/>).</summary>
+    public bool Reuse { get; init; }
+
     /// <summary>True to give the container every capability. Only when a test really needs it.</summary>
     public bool Privileged { get; init; }
 

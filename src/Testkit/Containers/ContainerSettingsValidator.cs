@@ -34,6 +34,22 @@ internal static class ContainerSettingsValidator
             throw new ArgumentException($"Host port {duplicate.Key.HostIp}:{duplicate.Key.HostPort} is published twice.", nameof(settings));
         }
 
+        if (settings.Reuse)
+        {
+            // A reused container outlives the session; what the session owns would be removed under it.
+            if (settings.Networks.Any(n => n.OwnedNetwork is not null) || settings.Mounts.Any(m => m.OwnedVolume is not null))
+            {
+                throw new ArgumentException(
+                    "A reused container cannot join a network or mount a volume created by this test session: it would outlive them. "
+                    + "Join a network and mount a volume by name (created outside the session), or do not reuse this container.", nameof(settings));
+            }
+
+            if (settings.AutoRemove)
+            {
+                throw new ArgumentException("A reused container cannot be auto-removed: choose WithReuse or WithAutoRemove.", nameof(settings));
+            }
+        }
+
         return settings;
     }
 }

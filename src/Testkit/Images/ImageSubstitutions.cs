@@ -37,10 +37,7 @@ public sealed class ImageSubstitutions
             builder.AddRange(ParseRules(File.ReadAllText(repositoryFile), repositoryFile));
         }
 
-        var home = Environment.GetEnvironmentVariable("TESTKIT_HOME") is { Length: > 0 } testkitHome
-            ? testkitHome
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".testkit");
-        var homeFile = Path.Combine(home, "images.conf");
+        var homeFile = Path.Combine(TestkitHome.Path, "images.conf");
         if (File.Exists(homeFile))
         {
             builder.AddRange(ParseRules(File.ReadAllText(homeFile), homeFile));

@@ -46,6 +46,8 @@ internal sealed class LeakProbeProcess : IAsyncDisposable
 
     public string KeptVolumeName => Value("kept-volume");
 
+    public string ReusedContainerId => Value("reused");
+
     public int Pid => process.Id;
 
     /// <summary>Where the probe's watchdog logs (TESTKIT_WATCHDOG_LOG).</summary>

@@ -50,6 +50,33 @@ public sealed class WatchdogTests(LeakProbeFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_reused_container_outlives_its_killed_test_process_and_the_next_run_takes_it_again()
+    {
+        var label = Guid.NewGuid().ToString("N");
+        await using var probe = await LeakProbeProcess.StartAsync(
+            fixture.ProbeDll, new Dictionary<string, string?> { ["TESTKIT_PROBE_REUSE_LABEL"] = label }, hostName: LeakProbeFixture.NewHostName());
+        try
+        {
+            Assert.True(await WatchdogProcesses.AppearsAsync(probe.Session, Deadline), "the probe's watchdog should run");
+            await probe.EndAsync("KILL");
+            var elapsed = await EngineResources.TimeUntilGoneAsync(Stopwatch.StartNew(), Deadline, () => EngineResources.ContainerExistsAsync(probe.ContainerId));
+            Assert.True(elapsed is not null, "the probe's throwaway container must be removed by its watchdog");
+            Assert.True(await WatchdogProcesses.ExitsAsync(probe.Session, Deadline), "the watchdog must exit once it has cleaned up");
+            Assert.True(await EngineResources.ContainerExistsAsync(probe.ReusedContainerId), "the reused container must outlive the session");
+
+            // The next run (this process) with the same settings finds it again.
+            await using var next = new Testkit.Containers.ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity")
+                .WithLabel("testkit.probe.reuse", label).WithReuse().Build();
+            await next.StartAsync();
+            Assert.Equal(probe.ReusedContainerId, next.Id);
+        }
+        finally
+        {
+            await EngineResources.RemoveAsync([probe.ContainerId, probe.ReusedContainerId], [probe.NetworkName], [probe.VolumeName, probe.KeptVolumeName]);
+        }
+    }
+
+    [Fact]
     public async Task Over_a_TLS_endpoint_the_watchdog_uses_the_same_certificates_as_the_test_process()
     {
         var proxy = new TlsEngineTests.TlsEngineProxy();
