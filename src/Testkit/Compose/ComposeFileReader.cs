@@ -196,7 +196,7 @@ internal sealed class ComposeFileReader(string path, LoadState state)
 
                     break;
                 case "privileged": draft.Privileged = Bool(value, k); break;
-                case "mem_limit": draft.MemoryLimit = Bytes(value, k); break;
+                case "mem_limit": draft.MemoryLimit = Parsed(value, k, ComposeText.ParseBytes); break;
                 case "cpus": draft.Cpus = Cpus(value, k); break;
                 case "pull_policy": draft.PullPolicy = ReadPullPolicy(value, k); break;
                 case "expose": _ = Seq(value, k); break; // Documentation only: services on a shared network reach every port.
@@ -583,25 +583,6 @@ internal sealed class ComposeFileReader(string path, LoadState state)
         }
     }
 
-    private long? Bytes(YamlNode node, string at)
-    {
-        var text = Str(node, at);
-        if (text is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return ComposeText.ParseBytes(text);
-        }
-        catch (FormatException e)
-        {
-            Error(node.Start, at, e.Message);
-            return null;
-        }
-    }
-
     private double? Cpus(YamlNode node, string at)
     {
         var text = Str(node, at);
@@ -966,7 +947,10 @@ internal sealed class ComposeFileReader(string path, LoadState state)
         }
     }
 
-    private TimeSpan? Duration(YamlNode node, string at)
+    private TimeSpan? Duration(YamlNode node, string at) => Parsed(node, at, ComposeText.ParseDuration);
+
+    /// <summary>A value in one of the specification's text formats (a duration, a byte size), or null with an error at its line.</summary>
+    private T? Parsed<T>(YamlNode node, string at, Func<string, T> parse) where T : struct
     {
         var text = Str(node, at);
         if (text is null)
@@ -976,7 +960,7 @@ internal sealed class ComposeFileReader(string path, LoadState state)
 
         try
         {
-            return ComposeText.ParseDuration(text);
+            return parse(text);
         }
         catch (FormatException e)
         {

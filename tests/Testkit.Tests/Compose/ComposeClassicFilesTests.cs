@@ -2,6 +2,7 @@ using Testkit.Compose;
 
 namespace Testkit.Tests.Compose;
 
+/// <summary>The classic files as the loader reads them; the cp-zookeeper + cp-kafka pair runs end to end in Testkit.Kafka.Tests/ComposeKafkaTests.</summary>
 public sealed class ComposeClassicFilesTests : IDisposable
 {
     private readonly ComposeDirectory _dir = new();
@@ -60,40 +61,6 @@ public sealed class ComposeClassicFilesTests : IDisposable
         Assert.Empty(project.Warnings);
         Assert.Equal([["db"], ["app"]], project.StartOrder());
         Assert.StartsWith("testkit-compose-", project.Name);
-    }
-
-    [Fact]
-    public void ZooKeeper_and_Kafka_keep_their_environment()
-    {
-        var project = _dir.Load("""
-            services:
-              zookeeper:
-                image: confluentinc/cp-zookeeper:7.6.1
-                environment:
-                  ZOOKEEPER_CLIENT_PORT: 2181
-                  ZOOKEEPER_TICK_TIME: 2000
-              kafka:
-                image: confluentinc/cp-kafka:7.6.1
-                depends_on:
-                  - zookeeper
-                ports:
-                  - "9092:9092"
-                environment:
-                  KAFKA_BROKER_ID: 1
-                  KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181
-                  KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092,PLAINTEXT_HOST://localhost:9092
-                  KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT
-                  KAFKA_INTER_BROKER_LISTENER_NAME: PLAINTEXT
-                  KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1
-            """);
-
-        var kafka = project.Services["kafka"];
-        Assert.Equal("zookeeper:2181", kafka.Environment["KAFKA_ZOOKEEPER_CONNECT"]);
-        Assert.Equal("PLAINTEXT://kafka:29092,PLAINTEXT_HOST://localhost:9092", kafka.Environment["KAFKA_ADVERTISED_LISTENERS"]);
-        Assert.Equal("1", kafka.Environment["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]);
-        Assert.Equal("2181", project.Services["zookeeper"].Environment["ZOOKEEPER_CLIENT_PORT"]);
-        Assert.Equal(ComposeCondition.ServiceStarted, kafka.DependsOn["zookeeper"].Condition);
-        Assert.Equal([["zookeeper"], ["kafka"]], project.StartOrder());
     }
 
     [Fact]
