@@ -86,6 +86,9 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Information, "Container {Id} kept for reuse, key {Key}")]
     public static partial void ContainerKeptForReuse(this ILogger logger, string id, string key);
 
+    [LoggerMessage(14, LogLevel.Information, "Container {Id} is the {Module} dev service '{Name}' (TESTKIT_DEV_SERVICES): used as it is, never removed")]
+    public static partial void AttachedToDevService(this ILogger logger, string id, string module, string name);
+
     [LoggerMessage(500, LogLevel.Information, "Leak protection for session {Session}: watchdog started in {Milliseconds} ms; sweeping dead sessions of host {Host} in the background")]
     public static partial void LeakProtectionStarted(this ILogger logger, string session, long milliseconds, string host);
 

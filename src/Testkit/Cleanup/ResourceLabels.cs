@@ -16,6 +16,12 @@ public static class ResourceLabels
     /// <summary>On a reused container: the hash of the settings it was created with, by which later runs find it again.</summary>
     public const string Reuse = "org.testkit.reuse";
 
+    /// <summary>On a dev service (started by the <c>testkit</c> command): its name.</summary>
+    public const string DevService = "org.testkit.dev";
+
+    /// <summary>On a dev service: the module it runs (postgres, redis, kafka).</summary>
+    public const string DevModule = "org.testkit.dev.module";
+
     /// <summary>The host name of the process that created the resource: only processes on the same host judge whether it still runs.</summary>
     public const string OwnerHost = "org.testkit.owner.host";
 

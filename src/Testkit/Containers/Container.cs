@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -28,6 +29,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     private Task? outputForwarding;
     private int disposed;
     private string? reuseKey;
+    private string? attachedDevService;
     private IDisposable? reuseLock;
 
     /// <summary>Describes a container; nothing happens on the engine until <see cref="StartAsync"/>.</summary>
@@ -74,7 +76,11 @@ public class Container : IWaitTarget, IAsyncDisposable
         var firstStart = id is null;
         try
         {
-            if (firstStart)
+            if (firstStart && DevServices.For(Settings.Module) is { } devService)
+            {
+                await AttachToDevServiceAsync(devService, cancellationToken).ConfigureAwait(false);
+            }
+            else if (firstStart)
             {
                 await OnStartingAsync(cancellationToken).ConfigureAwait(false);
                 Settings = await PrepareSettingsAsync(Settings, cancellationToken).ConfigureAwait(false);
@@ -82,13 +88,18 @@ public class Container : IWaitTarget, IAsyncDisposable
             }
 
             await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
-            await OnStartedAsync(cancellationToken).ConfigureAwait(false);
+            if (attachedDevService is null)
+            {
+                await OnStartedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         }
         catch when (firstStart)
         {
             // A reused container that cannot become ready is broken for every run; one whose start the caller cancelled is not.
-            if (reuseKey is null || !cancellationToken.IsCancellationRequested)
+            // A dev service belongs to the developer, whatever happens.
+            if (attachedDevService is null && (reuseKey is null || !cancellationToken.IsCancellationRequested))
             {
                 await RemoveAsync().ConfigureAwait(false);
             }
@@ -364,7 +375,11 @@ public class Container : IWaitTarget, IAsyncDisposable
     protected virtual async ValueTask DisposeAsyncCore()
     {
         await lifetime.CancelAsync().ConfigureAwait(false);
-        if (reuseKey is not null && id is not null)
+        if (attachedDevService is not null)
+        {
+            // The developer's own: left as it was found.
+        }
+        else if (reuseKey is not null && id is not null)
         {
             Reuse.ContainerReuse.Touch(reuseKey);
             logger.ContainerKeptForReuse(ShortId, reuseKey[..12]);
@@ -427,6 +442,22 @@ public class Container : IWaitTarget, IAsyncDisposable
         {
             await CopyToContainerAsync(Settings.Files, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Takes a running dev service instead of creating a container: its environment replaces the described one,
+    /// so that a module reads the dev service's user, password and database.</summary>
+    private async Task AttachToDevServiceAsync(string name, CancellationToken cancellationToken)
+    {
+        engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
+        var found = await DevServices.FindAsync(engine, Settings.Module!, name, cancellationToken).ConfigureAwait(false);
+        var inspect = await engine.Client.Containers.InspectContainerAsync(found.ID, cancellationToken).ConfigureAwait(false);
+        id = found.ID;
+        Image = found.Image;
+        attachedDevService = name;
+        var environment = (inspect.Config?.Env ?? []).Select(e => e.Split('=', 2)).Where(e => e.Length == 2)
+            .ToImmutableDictionary(e => e[0], e => e[1]);
+        Settings = Settings with { Environment = environment };
+        logger.AttachedToDevService(ShortId, Settings.Module!, name);
     }
 
     /// <summary>Finds the container these settings made in an earlier run and takes it (true), or prepares the create

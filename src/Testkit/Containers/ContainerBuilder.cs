@@ -138,6 +138,10 @@ public sealed record ContainerBuilder
     /// turns every reuse back into a throwaway container (e.g. in CI).</summary>
     public ContainerBuilder WithReuse(bool reuse = true) => With(s => s with { Reuse = reuse });
 
+    /// <summary>Names the module this container belongs to, so that <c>TESTKIT_DEV_SERVICES</c> can point it at a running
+    /// dev service (see <see cref="DevServices"/>). Modules set it; a plain container rarely needs it.</summary>
+    public ContainerBuilder WithModule(string module) => With(s => s with { Module = module });
+
     /// <summary>Gives the container every capability. Only when a test really needs it.</summary>
     public ContainerBuilder WithPrivileged(bool privileged = true) => With(s => s with { Privileged = privileged });
 

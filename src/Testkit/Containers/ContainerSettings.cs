@@ -55,6 +55,10 @@ public sealed record ContainerSettings
     /// (see <see cref="ContainerBuilder.WithReuse"/>).</summary>
     public bool Reuse { get; init; }
 
+    /// <summary>The module this container belongs to (postgres, redis…), by which <see cref="DevServices"/> can let a
+    /// running dev service stand in for it; null for none.</summary>
+    public string? Module { get; init; }
+
     /// <summary>True to give the container every capability. Only when a test really needs it.</summary>
     public bool Privileged { get; init; }
 
