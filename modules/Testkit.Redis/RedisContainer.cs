@@ -28,8 +28,8 @@ public sealed class RedisContainer : Container
     /// <summary>A Redis container as <paramref name="options"/> describes it.</summary>
     public RedisContainer(RedisBuilder options) : base(ToSettings(options)) => this.options = options;
 
-    /// <summary>The password clients must give, or null.</summary>
-    public string? Password => options.Password;
+    /// <summary>The password clients must give, or null (a dev service standing in for this container brings its own).</summary>
+    public string? Password => DevService is null ? options.Password : Settings.Environment.GetValueOrDefault(PasswordVariable);
 
     /// <summary>A StackExchange.Redis configuration string for the server, reachable from the test process.</summary>
     public string GetConnectionString() => ToConfiguration().ToString(includePassword: true);
@@ -42,16 +42,19 @@ public sealed class RedisContainer : Container
         return configuration;
     }
 
+    private const string PasswordVariable = "REDIS_PASSWORD";
+
     private static ContainerSettings ToSettings(RedisBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var container = new ContainerBuilder(options.Image)
+            .WithModule("redis")
             .WithPortBinding(Port)
             .WithWaitStrategy(Wait.Until("PING to be answered on port 6379", PingAnsweredAsync).Every(TimeSpan.FromMilliseconds(25)));
         if (options.Password is { } password)
         {
             // The variable is not read by Redis: it marks the value as a secret, masked in the log lines errors quote.
-            container = container.WithCommand("redis-server", "--requirepass", password).WithEnvironment("REDIS_PASSWORD", password);
+            container = container.WithCommand("redis-server", "--requirepass", password).WithEnvironment(PasswordVariable, password);
         }
 
         return options.Customize(container).Settings;

@@ -57,6 +57,9 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// <summary>The host name or address tests connect to for published ports.</summary>
     public string Host => (engine ?? throw NotStarted()).Host;
 
+    /// <summary>The name of the dev service this container stands for (see <see cref="DevServices"/>), or null when it is a container of its own.</summary>
+    public string? DevService => attachedDevService;
+
     /// <summary>How long the last <see cref="StartAsync"/> took, waits included.</summary>
     public TimeSpan StartDuration { get; private set; }
 

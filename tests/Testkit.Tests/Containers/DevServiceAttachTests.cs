@@ -26,6 +26,7 @@ public sealed class DevServiceAttachTests
             {
                 await container.StartAsync();
                 Assert.Equal(devService.Id, container.Id);
+                Assert.Equal(name, container.DevService);
                 Assert.Equal("alice", container.Settings.Environment["DEV_USER"]);
             }
 
