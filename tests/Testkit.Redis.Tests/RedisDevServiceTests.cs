@@ -16,7 +16,8 @@ public sealed class RedisDevServiceTests
     {
         var name = "dev-" + Guid.NewGuid().ToString("N")[..8];
         await using var devService = new RedisBuilder().WithPassword("dev-secret")
-            .WithContainer(c => c.WithLabel(ResourceLabels.DevService, name).WithLabel(ResourceLabels.DevModule, "redis")).Build();
+            .WithContainer(c => c.WithLabel(ResourceLabels.DevService, name).WithLabel(ResourceLabels.DevModule, "redis")
+                .WithLabel(ResourceLabels.DevRole, ResourceLabels.DevMainRole)).Build();
         await devService.StartAsync();
         await using (var seed = await ConnectionMultiplexer.ConnectAsync(devService.GetConnectionString()))
         {

@@ -22,6 +22,12 @@ public static class ResourceLabels
     /// <summary>On a dev service: the module it runs (postgres, redis, kafka).</summary>
     public const string DevModule = "org.testkit.dev.module";
 
+    /// <summary>On a dev service's resources: which part of it a resource is (<see cref="DevMainRole"/>, <c>zookeeper</c>, a compose service…).</summary>
+    public const string DevRole = "org.testkit.dev.role";
+
+    /// <summary>The <see cref="DevRole"/> of the container clients connect to.</summary>
+    public const string DevMainRole = "main";
+
     /// <summary>The host name of the process that created the resource: only processes on the same host judge whether it still runs.</summary>
     public const string OwnerHost = "org.testkit.owner.host";
 

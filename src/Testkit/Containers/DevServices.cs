@@ -36,7 +36,12 @@ public static class DevServices
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{ResourceLabels.DevService}={name}"] = true, [$"{ResourceLabels.DevModule}={module}"] = true },
+                ["label"] = new Dictionary<string, bool>
+                {
+                    [$"{ResourceLabels.DevService}={name}"] = true,
+                    [$"{ResourceLabels.DevModule}={module}"] = true,
+                    [$"{ResourceLabels.DevRole}={ResourceLabels.DevMainRole}"] = true,
+                },
             },
         }, cancellationToken).ConfigureAwait(false);
         return found.FirstOrDefault() ?? throw new TestkitException(

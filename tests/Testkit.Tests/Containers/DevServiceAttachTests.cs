@@ -16,7 +16,8 @@ public sealed class DevServiceAttachTests
         var name = "dev-" + Guid.NewGuid().ToString("N")[..8];
         await using var devService = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity")
             .WithEnvironment("DEV_USER", "alice")
-            .WithLabel(ResourceLabels.DevService, name).WithLabel(ResourceLabels.DevModule, module).Build();
+            .WithLabel(ResourceLabels.DevService, name).WithLabel(ResourceLabels.DevModule, module)
+            .WithLabel(ResourceLabels.DevRole, ResourceLabels.DevMainRole).Build();
         await devService.StartAsync();
 
         Environment.SetEnvironmentVariable(DevServices.EnvironmentVariable, $"other=x, {module}={name}");
