@@ -275,6 +275,12 @@ public sealed class ComposeStack : IAsyncDisposable
                 builder = builder.WithDockerfile(dockerfile);
             }
 
+            // A service meant to outlive the session (a dev stack) keeps its image from the session cleanup too.
+            if (service.Labels.TryGetValue(Cleanup.ResourceLabels.Keep, out var keep) && string.Equals(keep, "true", StringComparison.OrdinalIgnoreCase))
+            {
+                builder = builder.WithKeep();
+            }
+
             if (build.Target is { } target)
             {
                 builder = builder.WithTarget(target);
