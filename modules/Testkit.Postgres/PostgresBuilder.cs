@@ -30,6 +30,13 @@ public sealed record PostgresBuilder
     /// <summary>Core container options applied last (labels, ports, waits, logger…).</summary>
     public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
 
+    /// <summary>True (the default) to start from a snapshot of this configuration's initialised data directory, made once
+    /// per machine by the first start (see <see cref="WithSnapshot"/>).</summary>
+    public bool Snapshot { get; init; } = true;
+
+    /// <summary>True to keep the data directory in memory (tmpfs); such a container is never snapshotted.</summary>
+    public bool DataOnTmpfs { get; init; }
+
     /// <summary>Runs another image, e.g. <c>postgres:17</c> or a private mirror.</summary>
     public PostgresBuilder WithImage(string image) => this with { Image = image };
 
@@ -62,6 +69,16 @@ public sealed record PostgresBuilder
     /// <summary>Runs SQL at initialisation, in the database <see cref="Database"/>.</summary>
     public PostgresBuilder WithInitSql(string sql) =>
         AddInitScript("inline.sql", new ContainerFile("", System.Text.Encoding.UTF8.GetBytes(NotEmpty(sql)), null));
+
+    /// <summary>Starts from a snapshot (the default) or not. The first start of a configuration runs initdb and the init
+    /// scripts in a seed container and commits it as an image that outlives the session; every start of the same
+    /// configuration (image, database, user, init scripts, settings, environment but the password) then skips them and
+    /// gets its own password. <c>TESTKIT_SNAPSHOTS=off</c> turns snapshots off for the whole process.</summary>
+    public PostgresBuilder WithSnapshot(bool enabled = true) => this with { Snapshot = enabled };
+
+    /// <summary>Keeps the data directory in memory (a tmpfs at PGDATA): a faster initdb for a container that starts once,
+    /// but no snapshot, since a commit cannot take a tmpfs.</summary>
+    public PostgresBuilder WithDataOnTmpfs(bool enabled = true) => this with { DataOnTmpfs = enabled };
 
     /// <summary>Applies core container options, after everything this builder sets.</summary>
     public PostgresBuilder WithContainer(Func<ContainerBuilder, ContainerBuilder> customize)

@@ -1,5 +1,6 @@
 using Npgsql;
 using Testkit.Containers;
+using Testkit.Postgres.Snapshots;
 using Testkit.Waiting;
 
 namespace Testkit.Postgres;
@@ -10,7 +11,7 @@ namespace Testkit.Postgres;
 /// await pg.StartAsync();
 /// await using var db = NpgsqlDataSource.Create(pg.GetConnectionString());
 /// </code></example>
-public sealed class PostgresContainer : Container
+public sealed partial class PostgresContainer : Container
 {
     /// <summary>The image used unless another is set: the official PostgreSQL 15.</summary>
     public const string DefaultImage = "postgres:15";
@@ -18,7 +19,24 @@ public sealed class PostgresContainer : Container
     /// <summary>The port PostgreSQL listens on inside the container.</summary>
     public const int Port = 5432;
 
+    internal const string PasswordVariable = "POSTGRES_PASSWORD";
+
+    // The official entrypoint runs a socket-only server for initialisation, then the real one: only a "ready" line after
+    // initialisation (or after it was skipped, on a data directory that has one) means the real server is up.
+    private static readonly LogWait ServerReady = Wait.ForLogMessage("database system is ready to accept connections")
+        .AfterLine("PostgreSQL init process complete|Skipping initialization");
+
+    private static readonly ConditionWait QueryAnswers =
+        Wait.Until("a query to answer on port 5432", QueryAnswersAsync).Every(TimeSpan.FromMilliseconds(20));
+
+    // Static: one immutable value (and one compiled regex) for every container; a snapshot start recognises it to wait for
+    // its password step instead of the log line, then for the query.
+    private static readonly AllWait Ready = Wait.ForAll(ServerReady, QueryAnswers);
+
+    private static readonly AllWait ReadyFromSnapshot = Wait.ForAll(SnapshotPassword.Set, QueryAnswers);
+
     private readonly PostgresBuilder options;
+    private ContainerSettings? described;
 
     /// <summary>A PostgreSQL container with the defaults: <see cref="DefaultImage"/>, database and user <c>test</c>, a random password.</summary>
     public PostgresContainer() : this(new PostgresBuilder()) { }
@@ -27,13 +45,17 @@ public sealed class PostgresContainer : Container
     public PostgresContainer(PostgresBuilder options) : base(ToSettings(options)) => this.options = options;
 
     /// <summary>The database created at start.</summary>
-    public string Database => options.Database;
+    public string Database => FromDevService("POSTGRES_DB") ?? options.Database;
 
     /// <summary>The superuser's name.</summary>
-    public string Username => options.Username;
+    public string Username => FromDevService("POSTGRES_USER") ?? options.Username;
 
     /// <summary>The superuser's password.</summary>
-    public string Password => options.Password;
+    public string Password => FromDevService(PasswordVariable) ?? options.Password;
+
+    /// <summary>The snapshot image this container started from (see <see cref="PostgresBuilder.WithSnapshot"/>), or null
+    /// when it ran initdb and the init scripts itself (snapshots off, or not started yet).</summary>
+    public string? SnapshotImage { get; private set; }
 
     /// <summary>An Npgsql connection string for the database, reachable from the test process.</summary>
     public string GetConnectionString() => new NpgsqlConnectionStringBuilder
@@ -56,27 +78,69 @@ public sealed class PostgresContainer : Container
     private static ContainerSettings ToSettings(PostgresBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var container = options.InitScripts.Aggregate(new ContainerBuilder(options.Image), (c, script) => c.WithFile(script))
+        var container = options.InitScripts.Aggregate(new ContainerBuilder(options.Image).WithModule("postgres"), (c, script) => c.WithFile(script))
             .WithPortBinding(Port)
             .WithEnvironment("POSTGRES_DB", options.Database)
             .WithEnvironment("POSTGRES_USER", options.Username)
-            .WithEnvironment("POSTGRES_PASSWORD", options.Password)
+            .WithEnvironment(PasswordVariable, options.Password)
             .WithCommand(["postgres", .. options.ServerSettings.OrderBy(s => s.Key, StringComparer.Ordinal).SelectMany(s => new[] { "-c", $"{s.Key}={s.Value}" })])
-            .WithWaitStrategy(Wait.ForAll(
-                // The official entrypoint runs a socket-only server for initialisation, then the real one:
-                // only a "ready" line after initialisation means the real server is up.
-                Wait.ForLogMessage("database system is ready to accept connections")
-                    .AfterLine("PostgreSQL init process complete|Skipping initialization"),
-                Wait.Until("a query to answer on port 5432", QueryAnswersAsync).Every(TimeSpan.FromMilliseconds(20))));
-        return options.Customize(container).Settings;
+            .WithWaitStrategy(Ready);
+        var settings = options.Customize(container).Settings;
+        if (options.DataOnTmpfs)
+        {
+            var dataDirectory = settings.Environment.GetValueOrDefault("PGDATA") ?? "/var/lib/postgresql/data";
+            settings = settings with { Mounts = settings.Mounts.Add(new Mount(MountType.Tmpfs, "", dataDirectory)) };
+        }
+
+        return settings;
     }
+
+    /// <summary>Starts from a snapshot of this configuration when there is one (making it first when there is none), with
+    /// a step that gives the server this container's password before the query runs (see <see cref="SnapshotPassword"/>).</summary>
+    protected override async Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken)
+    {
+        // A second first start (after a failed one) decides again from the description, not from the last decision.
+        described ??= settings;
+        var offReason = !options.Snapshot ? "WithSnapshot(false)"
+            : options.DataOnTmpfs ? "the data directory is on tmpfs (WithDataOnTmpfs), which a commit cannot take"
+            : !PostgresSnapshots.EnabledByEnvironment ? $"{PostgresSnapshots.EnvironmentVariable}=off"
+            : null;
+        var (prepared, snapshot) = await SnapshotStarter.PrepareAsync(described, Password, offReason, cancellationToken).ConfigureAwait(false);
+        SnapshotImage = snapshot;
+        if (snapshot is null)
+        {
+            return prepared;
+        }
+
+        return prepared with
+        {
+            // The module's wait becomes the snapshot's; waits of the user's own come after the password step.
+            WaitStrategies = prepared.WaitStrategies.Contains(Ready, ReferenceEqualityComparer.Instance)
+                ? prepared.WaitStrategies.Replace(Ready, ReadyFromSnapshot, ReferenceEqualityComparer.Instance)
+                : [SnapshotPassword.Set, .. prepared.WaitStrategies],
+        };
+    }
+
+    // A dev service standing in for this container (TESTKIT_DEV_SERVICES) brings its own user, database and password.
+    // The official image's defaults apply where the dev service sets nothing: user postgres, database named as the user.
+    private string? FromDevService(string variable) => DevService is null ? null : variable switch
+    {
+        "POSTGRES_USER" => Settings.Environment.GetValueOrDefault(variable) ?? "postgres",
+        "POSTGRES_DB" => Settings.Environment.GetValueOrDefault(variable) ?? FromDevService("POSTGRES_USER"),
+        _ => Settings.Environment.GetValueOrDefault(variable) ?? string.Empty,
+    };
 
     private static async ValueTask<bool> QueryAnswersAsync(IWaitTarget target, CancellationToken cancellationToken)
     {
         var container = (PostgresContainer)target;
         try
         {
-            await using var connection = new NpgsqlConnection(container.GetConnectionString());
+            // Unpooled and without Npgsql's type loading: the probe proves that a query answers, and leaves neither an idle
+            // session (CREATE DATABASE … TEMPLATE needs none) nor a pool that the test's own data source would not use.
+            var probe = new NpgsqlDataSourceBuilder(container.GetConnectionString()) { ConnectionStringBuilder = { Pooling = false } };
+            probe.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+            await using var dataSource = probe.Build();
+            await using var connection = dataSource.CreateConnection();
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,129 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Testkit.Cleanup;
+using Testkit.Cli.Dev;
+using Testkit.Cli.Dev.Modules;
+using Testkit.Cli.Output;
+
+namespace Testkit.Cli.Commands;
+
+/// <summary><c>testkit down NAME [--volumes]</c>: stops and removes a dev service's containers and network; its data
+/// stays unless <c>--volumes</c>.</summary>
+[Description("Stop and remove a dev service (its data is kept unless --volumes).")]
+internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.Settings>
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>The command line of <c>down</c>.</summary>
+    internal sealed class Settings : JsonSettings
+    {
+        [CommandArgument(0, "<NAME>")]
+        [Description("The dev service's name.")]
+        public string Name { get; set; } = "";
+
+        [CommandOption("-v|--volumes")]
+        [Description("Also delete its data (volumes) and its password on record.")]
+        public bool Volumes { get; set; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var engine = await DevEngine.ConnectAsync(leakProtection: false, cancellationToken).ConfigureAwait(false);
+        var service = await DevCatalog.FindAsync(engine, DevNames.Validate(settings.Name), cancellationToken).ConfigureAwait(false);
+        var removedImages = new List<string>();
+        await terminal.WithStatusAsync($"Stopping {service.Module} '{service.Name}'…", async show =>
+        {
+            // A graceful stop, part by part in the module's order: the data is written out, and Kafka's broker leaves
+            // ZooKeeper before ZooKeeper goes (a later 'up' would otherwise wait for the old session to expire).
+            var order = DevModule.Find(service.Module)?.StopOrder ?? [];
+            foreach (var group in service.Containers.GroupBy(c => order.Contains(c.Role) ? order.ToList().IndexOf(c.Role) : order.Count).OrderBy(g => g.Key))
+            {
+                show(string.Join(", ", group.Select(c => c.Name)));
+                await Task.WhenAll(group.Where(c => c.Running).Select(c => DevEngine.StopAsync(engine, c.Id, StopGrace, cancellationToken))).ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(service.Containers.Select(c => DevEngine.RemoveContainerAsync(engine, c.Id, cancellationToken))).ConfigureAwait(false);
+            foreach (var network in await DevEngine.NetworksAsync(engine, cancellationToken, $"{DevLabels.Name}={service.Name}").ConfigureAwait(false))
+            {
+                await DevEngine.RemoveNetworkAsync(engine, network.ID, cancellationToken).ConfigureAwait(false);
+            }
+
+            removedImages.AddRange(await RemoveBuiltImagesAsync(service, engine, cancellationToken).ConfigureAwait(false));
+            if (settings.Volumes)
+            {
+                foreach (var volume in service.Volumes)
+                {
+                    show(volume);
+                    await DevEngine.RemoveVolumeAsync(engine, volume, cancellationToken).ConfigureAwait(false);
+                }
+
+                DevSecrets.Delete(service.Name);
+            }
+
+            return true;
+        }).ConfigureAwait(false);
+
+        var kept = settings.Volumes ? [] : service.Volumes;
+        if (settings.Json)
+        {
+            Terminal.WriteJson(new
+            {
+                service.Name,
+                service.Module,
+                RemovedContainers = service.Containers.Select(c => c.Name),
+                RemovedNetworks = service.Networks,
+                RemovedVolumes = settings.Volumes ? service.Volumes : [],
+                RemovedImages = removedImages,
+                KeptVolumes = kept,
+            });
+            return ExitCodes.Ok;
+        }
+
+        var containers = service.Containers.Count == 0 ? "it had no containers left" : $"removed {string.Join(", ", service.Containers.Select(c => c.Name))}";
+        terminal.Done($"{service.Module} '{service.Name}' is down: {containers}"
+            + (settings.Volumes ? service.Volumes.Count == 0 ? "." : $", and its data ({string.Join(", ", service.Volumes)})." : "."));
+        if (kept.Count > 0)
+        {
+            terminal.Note($"Its data is kept in {string.Join(", ", kept)}: 'testkit up' with the same name starts it again, 'testkit down {service.Name} --volumes' deletes it.");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Removes the images a compose stack built (they carry its session's label, not the keep label).</summary>
+    private static async Task<IReadOnlyList<string>> RemoveBuiltImagesAsync(DevService service, Testkit.Engine.DockerEngine engine, CancellationToken cancellationToken)
+    {
+        if (service.Module != ComposeDevStack.ModuleName)
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var session in service.Containers.Select(c => c.Labels.GetValueOrDefault(ResourceLabels.Session)).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var images = await engine.Client.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters
+            {
+                Filters = DevEngine.Labels($"{ResourceLabels.Session}={session}", "com.docker.compose.service"),
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (var image in images)
+            {
+                // By tag: an id with several tags would need force, which could take an image someone else tagged too.
+                foreach (var reference in image.RepoTags is { Count: > 0 } tags ? tags : [image.ID])
+                {
+                    try
+                    {
+                        await engine.Client.Images.DeleteImageAsync(reference, new Docker.DotNet.Models.ImageDeleteParameters(), cancellationToken).ConfigureAwait(false);
+                        removed.Add(reference);
+                    }
+                    catch (Docker.DotNet.DockerApiException)
+                    {
+                        // In use elsewhere or gone: the session sweep removes it later.
+                    }
+                }
+            }
+        }
+
+        return removed;
+    }
+}

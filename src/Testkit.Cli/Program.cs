@@ -1,0 +1,104 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Docker.DotNet;
+using Spectre.Console.Cli;
+using Testkit;
+using Testkit.Cli;
+using Testkit.Cli.Commands;
+using Testkit.Cli.Dev;
+using Testkit.Cli.Output;
+using Testkit.Engine;
+
+// The testkit command: dev services on demand. Every error ends here as one line on standard error and an exit code
+// (see ExitCodes); results go to standard output.
+using var interrupt = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Cancel instead of dying, so that a start in progress removes what it created.
+    e.Cancel = true;
+    interrupt.Cancel();
+};
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    interrupt.Cancel();
+});
+
+// A shell that points test runs at dev services must not make `up` attach to one instead of starting it.
+Environment.SetEnvironmentVariable(Testkit.Containers.DevServices.EnvironmentVariable, null);
+
+var terminal = new Terminal();
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("testkit");
+    config.SetApplicationVersion(typeof(Terminal).Assembly.GetName().Version?.ToString(3) ?? "0");
+    config.PropagateExceptions();
+    config.Settings.Registrar.RegisterInstance(terminal);
+    config.AddCommand<UpCommand>("up")
+        .WithExample("up", "postgres")
+        .WithExample("up", "postgres", "--name", "orders", "--port", "5433", "--version", "16")
+        .WithExample("up", "redis", "--json")
+        .WithExample("up", "-f", "docker-compose.yaml");
+    config.AddCommand<LsCommand>("ls").WithExample("ls").WithExample("ls", "--json");
+    config.AddCommand<LogsCommand>("logs").WithExample("logs", "postgres", "-f", "--tail", "50");
+    config.AddCommand<ExecCommand>("exec").WithExample("exec", "postgres", "--", "psql", "-U", "postgres", "-c", "select 1");
+    config.AddCommand<PsqlCommand>("psql").WithExample("psql", "postgres");
+    config.AddCommand<DownCommand>("down").WithExample("down", "postgres").WithExample("down", "postgres", "--volumes");
+    config.AddCommand<PruneCommand>("prune").WithExample("prune").WithExample("prune", "--idle", "0s", "--json");
+});
+
+try
+{
+    return await app.RunAsync(args, interrupt.Token);
+}
+catch (CliException e)
+{
+    terminal.Error(e.Message);
+    return e.ExitCode;
+}
+catch (CommandAppException e)
+{
+    terminal.Error($"{e.Message.TrimEnd('.')}. 'testkit --help' lists the commands, 'testkit COMMAND --help' their options.");
+    return ExitCodes.Usage;
+}
+catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+{
+    terminal.Error("Interrupted; what this command had started to create was removed.");
+    return ExitCodes.Interrupted;
+}
+catch (EngineUnavailableException e)
+{
+    terminal.Error(e.Message.ReplaceLineEndings(" "));
+    return ExitCodes.EngineUnavailable;
+}
+catch (Exception e) when (e is HttpRequestException or SocketException || e is IOException && e.InnerException is SocketException)
+{
+    terminal.Error($"Lost the container engine: {e.GetBaseException().Message}. Check that it still runs ('docker info').");
+    return ExitCodes.EngineUnavailable;
+}
+catch (Exception e) when (DevServiceUp.IsNameConflict(e) || e is TestkitException && e.Message.Contains("is already in use", StringComparison.Ordinal))
+{
+    // Another process took the name or the port between the checks and the start.
+    terminal.Error(FirstLine(e is DockerApiException api ? DevEngine.Reason(api) : e.Message));
+    return ExitCodes.Conflict;
+}
+catch (TestkitException e)
+{
+    // A start that failed: the first line says why; the rest (the container's last log lines, secrets masked) helps fix it.
+    var lines = e.Message.Split('\n', StringSplitOptions.TrimEntries);
+    terminal.Error(lines[0]);
+    foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+    {
+        terminal.Note("  " + line);
+    }
+
+    return ExitCodes.Failed;
+}
+catch (DockerApiException e)
+{
+    terminal.Error($"The engine refused: {DevEngine.Reason(e)}.");
+    return ExitCodes.Failed;
+}
+
+static string FirstLine(string text) => text.Split('\n')[0].Trim();

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Testkit.Cli.Tests;
+
+/// <summary>What one run of the command printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>Standard output parsed as JSON (for --json runs).</summary>
+    public JsonElement Json => JsonDocument.Parse(Stdout).RootElement.Clone();
+
+    /// <summary>The lines written to standard error.</summary>
+    public IReadOnlyList<string> ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the built <c>testkit</c> command (<c>dotnet Testkit.Cli.dll</c>) as a separate process, as a user would.</summary>
+public static class Cli
+{
+    // Generous: the machine is shared; a run that takes this long has hung.
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(6);
+
+    /// <summary>The built Testkit.Cli.dll, found next to this test assembly's build (same configuration and framework).</summary>
+    public static string DllPath { get; } = FindDll();
+
+    public static async Task<CliResult> RunAsync(params string[] arguments) => await RunAsync(null, arguments);
+
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(DllPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(Deadline);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"testkit {string.Join(' ', arguments)} did not end within {Deadline}.");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A name no parallel run uses.</summary>
+    public static string UniqueName() => "tk-cli-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>A port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindDll()
+    {
+        // tests/Testkit.Cli.Tests/bin/<Configuration>/<framework>/ → src/Testkit.Cli/bin/<Configuration>/<framework>/Testkit.Cli.dll
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (here.Name, here.Parent!.Name);
+        for (var directory = here; directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Testkit.Cli", "bin", configuration, framework, "Testkit.Cli.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"Testkit.Cli.dll was not built for {configuration}/{framework}: build Testkit.sln first.");
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace Testkit.Cli.Tests;
+
+/// <summary>Asks the engine through the docker CLI (a tool independent of the SDK under test) what exists, and removes
+/// what a test made whatever state it ended in.</summary>
+public static class Engine
+{
+    public static async Task<IReadOnlyList<string>> ContainersAsync(string devName) =>
+        await DockerLinesAsync("ps", "-a", "--format", "{{.Names}}", "--filter", $"label=org.testkit.dev={devName}");
+
+    public static async Task<IReadOnlyList<string>> VolumesAsync(string devName) =>
+        await DockerLinesAsync("volume", "ls", "-q", "--filter", $"label=org.testkit.dev={devName}");
+
+    public static async Task<IReadOnlyList<string>> NetworksAsync(string devName) =>
+        await DockerLinesAsync("network", "ls", "-q", "--filter", $"label=org.testkit.dev={devName}");
+
+    public static async Task<bool> VolumeExistsAsync(string volume) =>
+        (await DockerLinesAsync("volume", "ls", "-q", "--filter", $"name=^{volume}$")).Contains(volume);
+
+    public static async Task<bool> ContainerExistsAsync(string name) =>
+        (await DockerLinesAsync("ps", "-a", "--format", "{{.Names}}", "--filter", $"name=^{name}$")).Contains(name);
+
+    /// <summary>Removes every container, network and volume of a dev service, and its password on record.</summary>
+    public static async Task RemoveAllAsync(string devName)
+    {
+        foreach (var container in await ContainersAsync(devName))
+        {
+            await DockerAsync("rm", "-f", "-v", container);
+        }
+
+        foreach (var network in await NetworksAsync(devName))
+        {
+            await DockerAsync("network", "rm", network);
+        }
+
+        foreach (var volume in await VolumesAsync(devName))
+        {
+            await DockerAsync("volume", "rm", "-f", volume);
+        }
+
+        var home = Environment.GetEnvironmentVariable("TESTKIT_HOME") is { Length: > 0 } h ? h : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".testkit");
+        File.Delete(Path.Combine(home, "dev", devName + ".json"));
+    }
+
+    public static async Task<IReadOnlyList<string>> DockerLinesAsync(params string[] arguments) =>
+        (await DockerAsync(arguments)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static async Task<string> DockerAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"docker {string.Join(' ', arguments)} failed: {await stderr}");
+    }
+}
