@@ -21,7 +21,7 @@ public static class LeakProtection
 
     /// <summary>Whether the watchdog and the sweep run; false when TESTKIT_CLEANUP is <c>off</c>. Set it before the
     /// first container, network or volume is created: it is read once, when the shared engine connects.</summary>
-    public static bool Enabled { get; set; } = !IsOff(Environment.GetEnvironmentVariable(EnvironmentVariable));
+    public static bool Enabled { get; set; } = !EnvironmentSwitch.IsOff(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     /// <summary>The start-up sweep, completed at once when none runs; tests wait for it so that it does not race them.</summary>
     internal static Task<DeadSessionSweep.Result?> Sweep { get; private set; } = Task.FromResult<DeadSessionSweep.Result?>(null);
@@ -37,7 +37,7 @@ public static class LeakProtection
 
         if (!Enabled)
         {
-            logger.LeakProtectionOff(IsOff(Environment.GetEnvironmentVariable(EnvironmentVariable))
+            logger.LeakProtectionOff(EnvironmentSwitch.IsOff(Environment.GetEnvironmentVariable(EnvironmentVariable))
                 ? $"{EnvironmentVariable}={Environment.GetEnvironmentVariable(EnvironmentVariable)}"
                 : $"{nameof(LeakProtection)}.{nameof(Enabled)} = false");
             return engine;
@@ -132,7 +132,4 @@ public static class LeakProtection
         {
         }
     }
-
-    private static bool IsOff(string? value) =>
-        value?.Trim().ToUpperInvariant() is "OFF" or "FALSE" or "0" or "NO" or "DISABLED";
 }

@@ -24,8 +24,7 @@ public static class ContainerReuse
     public const string IdleEnvironmentVariable = "TESTKIT_REUSE_IDLE";
 
     /// <summary>Whether <see cref="ContainerBuilder.WithReuse"/> reuses; false when <c>TESTKIT_REUSE=off</c>.</summary>
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToUpperInvariant()
-        is not ("OFF" or "FALSE" or "0" or "NO" or "DISABLED");
+    public static bool Enabled { get; set; } = !EnvironmentSwitch.IsOff(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     /// <summary>How long a reused container may stay unused before it is removed: one hour unless <c>TESTKIT_REUSE_IDLE</c> says otherwise.</summary>
     public static TimeSpan IdleTimeout { get; set; } = Environment.GetEnvironmentVariable(IdleEnvironmentVariable) is { Length: > 0 } idle
