@@ -9,7 +9,21 @@ namespace Testkit.Cli.Tests;
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     /// <summary>Standard output parsed as JSON (for --json runs).</summary>
-    public JsonElement Json => JsonDocument.Parse(Stdout).RootElement.Clone();
+    public JsonElement Json
+    {
+        get
+        {
+            try
+            {
+                return JsonDocument.Parse(Stdout).RootElement.Clone();
+            }
+            catch (JsonException e)
+            {
+                // The exit code and stderr say why a --json run printed no JSON.
+                throw new InvalidOperationException($"Not JSON ({e.Message}): {this}", e);
+            }
+        }
+    }
 
     /// <summary>The lines written to standard error.</summary>
     public IReadOnlyList<string> ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -49,7 +49,9 @@ public sealed class PostgresDevServiceTests
             Assert.True(select.ExitCode == 0, select.ToString());
             Assert.Equal("kept across down and up", select.Stdout.Trim());
 
-            var running = (await Cli.RunAsync("ls", "--json")).Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+            var listedAgain = await Cli.RunAsync("ls", "--json");
+            Assert.True(listedAgain.ExitCode == 0, listedAgain.ToString());
+            var running = listedAgain.Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
             Assert.Equal("running", running.GetProperty("status").GetString());
             var container = running.GetProperty("containers").EnumerateArray().Single();
             Assert.Equal("postgres:15", container.GetProperty("image").GetString());

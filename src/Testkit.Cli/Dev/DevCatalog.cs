@@ -1,4 +1,5 @@
 using System.Globalization;
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using Testkit.Engine;
 
@@ -66,7 +67,9 @@ internal static class DevCatalog
         var networks = DevEngine.NetworksAsync(engine, cancellationToken, filter);
         await Task.WhenAll(containers, volumes, networks).ConfigureAwait(false);
 
-        var inspected = await Task.WhenAll((await containers.ConfigureAwait(false)).Select(c => DescribeAsync(engine, c, cancellationToken))).ConfigureAwait(false);
+        // A container removed between the list and its inspect (another 'down', a test's cleanup) is simply no longer there.
+        var inspected = (await Task.WhenAll((await containers.ConfigureAwait(false)).Select(c => DescribeAsync(engine, c, cancellationToken))).ConfigureAwait(false))
+            .OfType<DevContainer>().ToList();
         var allVolumes = await volumes.ConfigureAwait(false);
         var allNetworks = await networks.ConfigureAwait(false);
         var names = inspected.Select(c => c.Labels[DevLabels.Name])
@@ -90,9 +93,18 @@ internal static class DevCatalog
             ? found
             : throw CliException.NotFound($"There is no dev service named '{name}': 'testkit ls' lists them.");
 
-    private static async Task<DevContainer> DescribeAsync(DockerEngine engine, ContainerListResponse listed, CancellationToken cancellationToken)
+    private static async Task<DevContainer?> DescribeAsync(DockerEngine engine, ContainerListResponse listed, CancellationToken cancellationToken)
     {
-        var inspect = await engine.Client.Containers.InspectContainerAsync(listed.ID, cancellationToken).ConfigureAwait(false);
+        ContainerInspectResponse inspect;
+        try
+        {
+            inspect = await engine.Client.Containers.InspectContainerAsync(listed.ID, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+
         var labels = (IReadOnlyDictionary<string, string>)(inspect.Config?.Labels ?? listed.Labels ?? new Dictionary<string, string>());
 
         // Running: the ports as published now; stopped: as configured (the same unless the engine chose them).
