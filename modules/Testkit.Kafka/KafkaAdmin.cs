@@ -9,21 +9,39 @@ namespace Testkit.Kafka;
 /// <summary>What the module asks of the broker: metadata polled with a deadline, new topics, its version.</summary>
 internal static partial class KafkaAdmin
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>Where consumer groups keep their offsets; the broker creates it when a group or a metadata request first needs it.</summary>
+    public const string OffsetsTopic = "__consumer_offsets";
 
-    // cp-kafka has the kafka-topics script; the offline stand-in has only the class (its CLASSPATH is set).
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(50);
+
+    // cp-kafka and the offline stand-in have the kafka-topics script; an image with only the classes (CLASSPATH set) gets the class.
     private const string TopicCommand = """
         if command -v kafka-topics >/dev/null 2>&1; then exec kafka-topics "$@"; fi
         exec java -XX:TieredStopAtLevel=1 $KAFKA_LOG4J_OPTS kafka.admin.TopicCommand "$@"
         """;
 
-    /// <summary>True once the broker answers a metadata request and lists itself.</summary>
-    public static async Task<bool> AnswersAsync(AdminClientConfig config, CancellationToken cancellationToken)
+    /// <summary>Returns once the broker answers a metadata request, lists itself and leads the consumer offsets topic.</summary>
+    /// <remarks>Asking for the offsets topic makes the broker create it, as the first consumer group would. Created here,
+    /// while the broker starts, the first group finds its coordinator at once; created by the group's own lookup, the
+    /// lookup fails and librdkafka asks again only about a second later. A broker that does not create the topic on a
+    /// metadata request (it answers "unknown topic") is ready without it.</remarks>
+    public static async Task WaitUntilServingGroupsAsync(AdminClientConfig config, CancellationToken cancellationToken)
     {
         var admin = CreateAdminClient(config);
         try
         {
-            return await GetAsync(admin, null, cancellationToken).ConfigureAwait(false) is { Brokers.Count: > 0 };
+            // Short pauses: the topic gets its leader within a few hundred milliseconds and every one of them counts.
+            for (var pause = TimeSpan.FromMilliseconds(10); ; pause = Min(pause * 2, LongestPause))
+            {
+                if (await GetAsync(admin, OffsetsTopic, cancellationToken).ConfigureAwait(false) is { Brokers.Count: > 0 } metadata
+                    && !IsBeingCreated(metadata.Topics.Find(t => t.Topic == OffsetsTopic)))
+                {
+                    return;
+                }
+
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -98,6 +116,12 @@ internal static partial class KafkaAdmin
     /// <summary>The leading digits and dots of a version such as <c>7.6.1-ccs</c>.</summary>
     public static bool TryParseVersion(string? text, out Version version) =>
         Version.TryParse(text is null ? null : LeadingVersion().Match(text).Value, out version!);
+
+    // "Leader not available" is the answer while the topic is created; partitions without a leader are still being elected.
+    private static bool IsBeingCreated(TopicMetadata? topic) =>
+        topic is not null && (topic.Error.Code == ErrorCode.LeaderNotAvailable || (!topic.Error.IsError && !topic.Partitions.TrueForAll(p => p.Leader >= 0)));
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TestkitException TopicRefused(string name, string reason, Exception? inner) => new(
         $"The broker did not create topic '{name}': {reason}. Give a name that does not exist yet, made of letters, digits, '.', '_' and '-'.", inner);

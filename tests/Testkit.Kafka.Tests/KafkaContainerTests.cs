@@ -96,6 +96,62 @@ public class KafkaContainerTests(KafkaFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public void Once_started_the_consumer_offsets_topic_has_a_leader_so_a_first_group_finds_its_coordinator_at_once()
+    {
+        // StartAsync asks for the topic, which makes the broker create it (as a group's first lookup would) and waits
+        // for its leader.
+        using var admin = new Confluent.Kafka.AdminClientBuilder(Kafka.AdminConfig()).SetLogHandler(static (_, _) => { }).Build();
+        var offsets = Assert.Single(admin.GetMetadata("__consumer_offsets", TimeSpan.FromSeconds(10)).Topics);
+
+        Assert.False(offsets.Error.IsError, offsets.Error.Reason);
+        Assert.All(offsets.Partitions, p => Assert.Equal(1, p.Leader));
+        Assert.NotEmpty(offsets.Partitions);
+    }
+
+    [Fact]
+    public async Task A_consumer_that_subscribed_before_its_topic_existed_still_gets_the_first_message()
+    {
+        // The group joins while the topic is being created (Kafka 0.9 creates it on the consumer's own metadata request),
+        // without it; ConsumerConfig's metadata refresh makes it join again with the topic instead of five minutes later.
+        var joined = false;
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<string, string>(Kafka.ConsumerConfig("early-readers"))
+            .SetLogHandler(static (_, _) => { })
+            .SetPartitionsAssignedHandler((_, _) => joined = true)
+            .Build();
+        consumer.Subscribe("created-late");
+        var clock = Stopwatch.StartNew();
+        while (!joined && clock.Elapsed < Messages.Deadline)
+        {
+            Assert.Null(ConsumeOrNull(consumer));
+        }
+
+        await Messages.ProduceAsync(Kafka, "created-late", [("k", "late")]);
+        Confluent.Kafka.ConsumeResult<string, string>? received = null;
+        clock.Restart();
+        while (received is null && clock.Elapsed < Messages.Deadline)
+        {
+            received = ConsumeOrNull(consumer);
+        }
+
+        consumer.Close();
+        Assert.True(joined, "the consumer never joined its group");
+        Assert.Equal("late", received?.Message.Value);
+    }
+
+    // librdkafka reports "Subscribed topic not available" through Consume until the topic exists: not fatal, keep polling.
+    private static Confluent.Kafka.ConsumeResult<string, string>? ConsumeOrNull(Confluent.Kafka.IConsumer<string, string> consumer)
+    {
+        try
+        {
+            return consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } result ? result : null;
+        }
+        catch (Confluent.Kafka.ConsumeException e) when (e.Error.Code == Confluent.Kafka.ErrorCode.UnknownTopicOrPart)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
     public async Task Start_to_first_consumed_message()
     {
         var clock = Stopwatch.StartNew();
