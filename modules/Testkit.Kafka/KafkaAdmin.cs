@@ -13,7 +13,8 @@ internal static partial class KafkaAdmin
     public const string OffsetsTopic = "__consumer_offsets";
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(50);
+    // A metadata request on the local broker costs about a millisecond: asking often finds the leader as soon as it exists.
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(10);
 
     // cp-kafka and the offline stand-in have the kafka-topics script; an image with only the classes (CLASSPATH set) gets the class.
     private const string TopicCommand = """
@@ -31,8 +32,8 @@ internal static partial class KafkaAdmin
         var admin = CreateAdminClient(config);
         try
         {
-            // Short pauses: the topic gets its leader within a few hundred milliseconds and every one of them counts.
-            for (var pause = TimeSpan.FromMilliseconds(10); ; pause = Min(pause * 2, LongestPause))
+            // The topic gets its leader within a few hundred milliseconds, and every one of them counts.
+            while (true)
             {
                 if (await GetAsync(admin, OffsetsTopic, cancellationToken).ConfigureAwait(false) is { Brokers.Count: > 0 } metadata
                     && !IsBeingCreated(metadata.Topics.Find(t => t.Topic == OffsetsTopic)))
@@ -40,7 +41,7 @@ internal static partial class KafkaAdmin
                     return;
                 }
 
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Pause, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -120,8 +121,6 @@ internal static partial class KafkaAdmin
     // "Leader not available" is the answer while the topic is created; partitions without a leader are still being elected.
     private static bool IsBeingCreated(TopicMetadata? topic) =>
         topic is not null && (topic.Error.Code == ErrorCode.LeaderNotAvailable || (!topic.Error.IsError && !topic.Partitions.TrueForAll(p => p.Leader >= 0)));
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TestkitException TopicRefused(string name, string reason, Exception? inner) => new(
         $"The broker did not create topic '{name}': {reason}. Give a name that does not exist yet, made of letters, digits, '.', '_' and '-'.", inner);

@@ -2,7 +2,8 @@ using Testkit.Containers;
 
 namespace Testkit.Kafka;
 
-/// <summary>Describes a Kafka broker with its own ZooKeeper. Immutable: every <c>WithX</c> returns a new builder.</summary>
+/// <summary>Describes a Kafka broker with its ZooKeeper (inside the broker's container unless <see cref="WithZooKeeper"/> is
+/// called). Immutable: every <c>WithX</c> returns a new builder.</summary>
 public sealed record KafkaBuilder
 {
     /// <summary>The broker's image, <see cref="KafkaContainer.DefaultImage"/> unless set.</summary>
@@ -11,8 +12,8 @@ public sealed record KafkaBuilder
     /// <summary>The broker's version when set by hand; null to read it from the broker's log at start.</summary>
     public string? BrokerVersion { get; init; }
 
-    /// <summary>How the broker's ZooKeeper is described.</summary>
-    public ZooKeeperBuilder ZooKeeper { get; init; } = new();
+    /// <summary>How the broker's ZooKeeper container is described; null (the default) runs ZooKeeper inside the broker's container.</summary>
+    public ZooKeeperBuilder? ZooKeeper { get; init; }
 
     /// <summary>Core container options for the broker, applied last (labels, waits, logger…).</summary>
     public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
@@ -35,12 +36,11 @@ public sealed record KafkaBuilder
         return this with { BrokerVersion = version };
     }
 
-    /// <summary>Changes how the broker's ZooKeeper is described (image, core options).</summary>
-    public KafkaBuilder WithZooKeeper(Func<ZooKeeperBuilder, ZooKeeperBuilder> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return this with { ZooKeeper = configure(ZooKeeper) };
-    }
+    /// <summary>Runs ZooKeeper in a container of its own (<see cref="ZooKeeperContainer"/>, configured by
+    /// <paramref name="configure"/>), both on a private network, like the classic cp-zookeeper + cp-kafka pair. Slower to
+    /// start than the default (ZooKeeper inside the broker's container): a network and a second container.</summary>
+    public KafkaBuilder WithZooKeeper(Func<ZooKeeperBuilder, ZooKeeperBuilder>? configure = null) =>
+        this with { ZooKeeper = (configure ?? (static z => z))(ZooKeeper ?? new ZooKeeperBuilder()) };
 
     /// <summary>Applies core container options to the broker, after everything this builder sets.</summary>
     public KafkaBuilder WithContainer(Func<ContainerBuilder, ContainerBuilder> customize)

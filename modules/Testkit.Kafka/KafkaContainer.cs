@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Confluent.Kafka;
 using Testkit.Containers;
 using Testkit.Networks;
@@ -5,8 +7,10 @@ using Testkit.Waiting;
 
 namespace Testkit.Kafka;
 
-/// <summary>A Kafka broker with its own ZooKeeper on a private network, like the classic cp-zookeeper + cp-kafka pair;
-/// ready for clients on the host once <see cref="Container.StartAsync"/> returns. Disposing it removes all three.</summary>
+/// <summary>A Kafka broker with its ZooKeeper, ready for clients on the host once <see cref="Container.StartAsync"/> returns.
+/// ZooKeeper runs inside the broker's container (as Testcontainers runs it): one container, no network to create.
+/// <see cref="KafkaBuilder.WithZooKeeper"/> runs it in a container of its own instead, like the classic cp-zookeeper +
+/// cp-kafka pair, both on a private network. Disposing the broker removes everything it made.</summary>
 /// <example><code>
 /// await using var kafka = new KafkaContainer();
 /// await kafka.StartAsync();
@@ -17,46 +21,48 @@ public sealed class KafkaContainer : Container
     /// <summary>The broker image used unless another is set: Confluent's Kafka.</summary>
     public const string DefaultImage = "confluentinc/cp-kafka:7.6.1";
 
-    /// <summary>The listener for clients on the host, published on a random port.</summary>
+    /// <summary>The listener for clients on the host, published on a free port of the host.</summary>
     public const int Port = 9092;
 
-    // The listener for the controller and for containers on the network, and the names there.
+    // The listener for the controller and for containers on a network, and the names there.
     private const int NetworkPort = 9093;
     private const string NetworkAlias = "kafka";
     private const string ZooKeeperAlias = "zookeeper";
-    private const string AdvertisedFile = "/tmp/testkit-advertised-listeners";
+    private const string AdvertisedListeners = "KAFKA_ADVERTISED_LISTENERS";
 
-    // The host's address exists only once the engine published the port: the broker waits until OnStartedAsync hands
-    // it in, and deletes it so that a restart (which may publish another port) waits for the new one.
-    private const string StartWhenAdvertised = $$"""
-        i=0; until [ -s {{AdvertisedFile}} ]; do
-          i=$((i + 1)); [ $i -le 3000 ] || { echo "Testkit did not hand in the advertised listeners in time" >&2; exit 1; }; sleep 0.02
-        done
-        export KAFKA_ADVERTISED_LISTENERS="$(cat {{AdvertisedFile}})"; rm -f {{AdvertisedFile}}
+    // What Testcontainers does too: cp-kafka images up to 7.x carry zookeeper-server-start. No fsync per transaction
+    // (a broker's start writes dozens); srvr whitelisted for ZooKeeper 3.5 and later (3.4 ignores the key).
+    private const string StartWithZooKeeperInside = """
+        printf '%s\n' clientPort=2181 dataDir=/var/lib/zookeeper/data dataLogDir=/var/lib/zookeeper/log forceSync=no \
+          4lw.commands.whitelist=ruok,srvr,stat,mntr,conf > /tmp/zookeeper.properties
+        zookeeper-server-start /tmp/zookeeper.properties &
         exec /etc/confluent/docker/run
         """;
 
     private Task? zookeeperStart;
     private bool versionKnown;
 
-    /// <summary>A broker with the defaults: <see cref="DefaultImage"/> and <see cref="ZooKeeperContainer.DefaultImage"/>.</summary>
+    /// <summary>A broker with the defaults: <see cref="DefaultImage"/>, ZooKeeper inside its container.</summary>
     public KafkaContainer() : this(new KafkaBuilder()) { }
 
     /// <summary>A broker as <paramref name="options"/> describes it.</summary>
-    public KafkaContainer(KafkaBuilder options) : this(options ?? throw new ArgumentNullException(nameof(options)), new NetworkBuilder().Build()) { }
+    public KafkaContainer(KafkaBuilder options)
+        : this(options ?? throw new ArgumentNullException(nameof(options)), options.ZooKeeper is null ? null : new NetworkBuilder().Build()) { }
 
-    private KafkaContainer(KafkaBuilder options, Network network) : base(ToSettings(options, network))
+    private KafkaContainer(KafkaBuilder options, Network? network) : base(ToSettings(options, network))
     {
         Network = network;
-        ZooKeeper = options.ZooKeeper.WithContainer(c => c.WithNetwork(network, ZooKeeperAlias)).Build();
+        ZooKeeper = network is null ? null : options.ZooKeeper!.WithContainer(c => c.WithNetwork(network, ZooKeeperAlias)).Build();
         (BrokerVersion, versionKnown) = (options.BrokerVersion, options.BrokerVersion is not null);
     }
 
-    /// <summary>The private network of the broker and its ZooKeeper; other containers may join it.</summary>
-    public Network Network { get; }
+    /// <summary>The private network of the broker and its ZooKeeper container; other containers may join it. Null when
+    /// ZooKeeper runs inside the broker's container (the default), which then needs no network.</summary>
+    public Network? Network { get; }
 
-    /// <summary>The broker's ZooKeeper, started with it.</summary>
-    public ZooKeeperContainer ZooKeeper { get; }
+    /// <summary>The broker's ZooKeeper container, started with it; null when ZooKeeper runs inside the broker's container
+    /// (the default, reached there at <c>localhost:2181</c>).</summary>
+    public ZooKeeperContainer? ZooKeeper { get; }
 
     /// <summary>The Kafka version the broker runs, as set on the builder or read from its log at start; null if unknown.</summary>
     public string? BrokerVersion { get; private set; }
@@ -64,16 +70,29 @@ public sealed class KafkaContainer : Container
     /// <summary>The <c>host:port</c> clients in the test process connect to.</summary>
     public string BootstrapServers => $"{Host}:{GetMappedPort(Port)}";
 
-    /// <summary>The address for clients in containers on <see cref="Network"/>: <c>kafka:9093</c>, from Kafka 0.10.2 on.</summary>
-    /// <exception cref="InvalidOperationException">The broker is older: its single listener advertises the host's address.</exception>
+    /// <summary>The address for clients in containers on the broker's network: <c>kafka:9093</c>, from Kafka 0.10.2 on.</summary>
+    /// <exception cref="InvalidOperationException">The broker is older (its single listener advertises the host's address),
+    /// or it joined no network under the name <c>kafka</c>.</exception>
     public string NetworkBootstrapServers => IsOlderThan(0, 10, 2)
         ? throw new InvalidOperationException($"Kafka {BrokerVersion} has a single listener, which advertises {BootstrapServers} for the host, so "
-            + $"containers on {Network.Name} cannot use it. Start the client container in the broker's network namespace "
+            + "containers on a network cannot use it. Start the client container in the broker's network namespace "
             + "(WithNetwork(\"container:\" + kafka.Id)) and give it BootstrapServers, or run Kafka 0.10.2 or later.")
-        : $"{NetworkAlias}:{NetworkPort}";
+        : Settings.Networks.Any(n => n.Aliases.Contains(NetworkAlias))
+            ? $"{NetworkAlias}:{NetworkPort}"
+            : throw new InvalidOperationException("The broker joined no network under the name 'kafka', so containers cannot reach it by "
+                + "name: add it to yours with WithContainer(c => c.WithNetwork(network, \"kafka\")), run ZooKeeper in a container of its "
+                + "own with WithZooKeeper(), which puts both on a network, or start the client container in the broker's network "
+                + "namespace (WithNetwork(\"container:\" + kafka.Id)) and give it BootstrapServers.");
 
-    /// <summary>Producer settings for this broker: the bootstrap servers and what its version needs.</summary>
-    public ProducerConfig ProducerConfig() => ForThisBroker(new ProducerConfig());
+    /// <summary>Producer settings for this broker: the bootstrap servers, what its version needs, and metadata retried every
+    /// 10–100 ms while a topic that the first message created gets its leader.</summary>
+    public ProducerConfig ProducerConfig() => ForThisBroker(new ProducerConfig
+    {
+        // librdkafka waits 100 ms, then 200, 400… (retry.backoff.ms): a topic made by the first produce on a local broker
+        // has its leader within about 150 ms, and the produce would wait until the next retry.
+        RetryBackoffMs = 10,
+        RetryBackoffMaxMs = 100,
+    });
 
     /// <summary>Consumer settings for this broker in group <paramref name="groupId"/>, reading from the earliest offset and
     /// refreshing topic metadata every 500 ms.</summary>
@@ -107,17 +126,50 @@ public sealed class KafkaContainer : Container
 
         // The CreateTopics request came with 0.10.1 (older brokers time out "waiting for controller"): they take topics through ZooKeeper.
         await (IsOlderThan(0, 10, 1)
-            ? KafkaAdmin.CreateTopicThroughZooKeeperAsync(this, $"{ZooKeeperAlias}:{ZooKeeperContainer.Port}", name, partitions, cancellationToken)
+            ? KafkaAdmin.CreateTopicThroughZooKeeperAsync(this, $"{(ZooKeeper is null ? "localhost" : ZooKeeperAlias)}:{ZooKeeperContainer.Port}", name, partitions, cancellationToken)
             : KafkaAdmin.CreateTopicAsync(AdminConfig(), name, partitions)).ConfigureAwait(false);
         await KafkaAdmin.WaitForLeadersAsync(AdminConfig(), name, partitions, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    protected override int HostPortRetries => 3;
+
+    /// <inheritdoc />
     protected override Task OnStartingAsync(CancellationToken cancellationToken)
     {
-        // Not awaited: ZooKeeper starts while the broker is created; OnStartedAsync joins it.
-        zookeeperStart = ZooKeeper.StartAsync(cancellationToken);
+        // Not awaited: ZooKeeper's container starts while the broker's is created; OnStartedAsync joins it.
+        zookeeperStart = ZooKeeper?.StartAsync(cancellationToken);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Chooses the host port before the container exists, so that the broker advertises it from its very start
+    /// (Kafka gives clients the advertised address, which must be the host's and the published port).</summary>
+    protected override async Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Environment.ContainsKey(AdvertisedListeners))
+        {
+            return settings;
+        }
+
+        var binding = settings.Ports.FirstOrDefault(p => p.ContainerPort == Port)
+            ?? throw new TestkitException($"The broker's port {Port} is not published, so clients on the host cannot reach it: keep WithPortBinding({Port}).");
+        var published = binding.HostPort != 0 ? binding : binding with { HostPort = FreePort(binding.HostIp) };
+        var host = (await Testkit.Engine.DockerEngine.GetSharedAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Host;
+        return settings with
+        {
+            Ports = settings.Ports.Replace(binding, published),
+            Environment = settings.Environment.SetItem(AdvertisedListeners, $"PLAINTEXT://{host}:{published.HostPort},BROKER://{NetworkAlias}:{NetworkPort}"),
+        };
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnStartedAsync(CancellationToken cancellationToken)
+    {
+        if (zookeeperStart is not null)
+        {
+            await zookeeperStart.ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -128,44 +180,47 @@ public sealed class KafkaContainer : Container
             await zookeeperStart.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        await ZooKeeper.DisposeAsync().ConfigureAwait(false);
-        await Network.DisposeAsync().ConfigureAwait(false);
+        await DisposeCompanionsAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Removes the broker and its ZooKeeper, then their network.</summary>
+    /// <summary>Removes the broker and its ZooKeeper container, then their network.</summary>
     protected override async ValueTask DisposeAsyncCore()
     {
-        await using (Network.ConfigureAwait(false))
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+        await DisposeCompanionsAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask DisposeCompanionsAsync()
+    {
+        if (ZooKeeper is not null)
         {
-            await Task.WhenAll(base.DisposeAsyncCore().AsTask(), ZooKeeper.DisposeAsync().AsTask()).ConfigureAwait(false);
+            await ZooKeeper.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Network is not null)
+        {
+            await Network.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    /// <inheritdoc />
-    protected override async Task OnStartedAsync(CancellationToken cancellationToken)
+    // The port is free now; if something takes it before the start, the start is tried again with another (HostPortRetries).
+    private static int FreePort(string hostIp)
     {
-        // Written whole, then renamed, so that the broker never reads half an address. The image's start script waits
-        // for ZooKeeper by itself, so the address goes in while ZooKeeper may still be starting.
-        var listeners = $"PLAINTEXT://{BootstrapServers},BROKER://{NetworkAlias}:{NetworkPort}";
-        var handIn = ExecAsync(["sh", "-c", "printf '%s' \"$1\" > \"$2.tmp\" && mv \"$2.tmp\" \"$2\"", "sh", listeners, AdvertisedFile], cancellationToken);
-        zookeeperStart ??= ZooKeeper.StartAsync(cancellationToken);
-        await Task.WhenAll(handIn, zookeeperStart).ConfigureAwait(false);
-        if ((await handIn.ConfigureAwait(false)) is { ExitCode: not 0 } failed)
-        {
-            throw new TestkitException($"The broker's advertised address could not be written to {AdvertisedFile}: {failed.Stderr.Trim()}. "
-                + "The image needs 'sh', 'mv' and a writable /tmp, as cp-kafka has.");
-        }
+        using var listener = new TcpListener(IPAddress.TryParse(hostIp, out var address) ? address : IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static ContainerSettings ToSettings(KafkaBuilder options, Network network)
+    private static ContainerSettings ToSettings(KafkaBuilder options, Network? network)
     {
-        var container = new ContainerBuilder(options.Image)
-            .WithNetwork(network, NetworkAlias)
-            .WithPortBinding(Port)
-            .WithEntrypoint("/bin/sh", "-c")
-            .WithCommand(StartWhenAdvertised)
+        var container = new ContainerBuilder(options.Image).WithPortBinding(Port);
+        container = network is null
+            // The controller connects to its own advertised BROKER address: the host name makes 'kafka' resolve inside.
+            ? container.WithHostname(NetworkAlias).WithEntrypoint("/bin/sh", "-c").WithCommand(StartWithZooKeeperInside)
+                .WithEnvironment("KAFKA_ZOOKEEPER_CONNECT", $"localhost:{ZooKeeperContainer.Port}")
+            : container.WithNetwork(network, NetworkAlias).WithEnvironment("KAFKA_ZOOKEEPER_CONNECT", $"{ZooKeeperAlias}:{ZooKeeperContainer.Port}");
+        container = container
             .WithEnvironment("KAFKA_BROKER_ID", "1")
-            .WithEnvironment("KAFKA_ZOOKEEPER_CONNECT", $"{ZooKeeperAlias}:{ZooKeeperContainer.Port}")
             // One listener for the host, one for the controller (which connects to its own advertised address) and the
             // network. Kafka 0.9 has a single listener: the offline image keeps the host's and forwards 9093 to it.
             .WithEnvironment("KAFKA_LISTENERS", $"PLAINTEXT://0.0.0.0:{Port},BROKER://0.0.0.0:{NetworkPort}")
@@ -183,7 +238,7 @@ public sealed class KafkaContainer : Container
             .WithEnvironment("KAFKA_GROUP_MAX_SESSION_TIMEOUT_MS", "60000")
             .WithEnvironment("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "true")
             .WithWaitStrategy(Wait.ForAll(
-                Wait.ForLogMessage(@"\[KafkaServer id=\d+\] started"),
+                new BrokerStartedWait(),
                 Wait.Until("the broker to answer a metadata request on its published port and lead the consumer offsets topic", ServesGroupsAsync)));
         return options.Customize(container).Settings;
     }
@@ -191,15 +246,17 @@ public sealed class KafkaContainer : Container
     private static async ValueTask<bool> ServesGroupsAsync(IWaitTarget target, CancellationToken cancellationToken)
     {
         var kafka = (KafkaContainer)target;
-        if (!kafka.versionKnown)
-        {
-            // The client settings depend on the version, which the broker logs before "started".
-            var (stdout, stderr) = await kafka.GetLogsAsync(null, cancellationToken).ConfigureAwait(false);
-            (kafka.BrokerVersion, kafka.versionKnown) = (KafkaAdmin.FindVersion(stdout + stderr), true);
-        }
-
         await KafkaAdmin.WaitUntilServingGroupsAsync(kafka.AdminConfig(), cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Takes the version the broker logged, unless it was set on the builder.</summary>
+    internal void NoteBrokerVersion(string version)
+    {
+        if (!versionKnown)
+        {
+            (BrokerVersion, versionKnown) = (version, true);
+        }
     }
 
     private bool IsOlderThan(int major, int minor, int build = 0) => KafkaAdmin.TryParseVersion(BrokerVersion, out var version) && version < new Version(major, minor, build);

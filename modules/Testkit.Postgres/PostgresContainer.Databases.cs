@@ -14,6 +14,10 @@ public sealed partial class PostgresContainer
 
     /// <summary>Creates a fresh database of its own for one test: a clone (<c>CREATE DATABASE … TEMPLATE</c>) of <see cref="Database"/>
     /// as the init scripts left it, copied once into a template on the first call. Dispose it to drop it.</summary>
+    /// <remarks>On a container started from a snapshot (the default), templates and their clones live in memory, in a
+    /// tablespace on a tmpfs: a clone copies files, which is several times slower on the overlay file system that holds
+    /// the data directory. They take memory while they exist, and a restart of the container empties them: databases and
+    /// templates made before it are gone, later calls make new ones.</remarks>
     /// <example><code>
     /// await using var db = await pg.CreateDatabaseAsync(cancellationToken);
     /// await using var dataSource = NpgsqlDataSource.Create(db.ConnectionString);
@@ -47,6 +51,18 @@ public sealed partial class PostgresContainer
     /// <exception cref="TestkitException">The migration threw (it is the inner exception); the template was dropped.</exception>
     public Task<PostgresTemplate> CreateTemplateAsync(PostgresTemplateOptions options, CancellationToken cancellationToken = default) =>
         DatabaseAdmin.CreateTemplateAsync(options, cancellationToken);
+
+    /// <inheritdoc />
+    protected override async Task OnStartedAsync(CancellationToken cancellationToken)
+    {
+        // A start after a stop ended the admin's sessions and mounted the tmpfs afresh: what the per-test databases kept there is gone.
+        if (databaseAdmin is not null)
+        {
+            await databaseAdmin.ServerRestartedAsync().ConfigureAwait(false);
+        }
+
+        await base.OnStartedAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     protected override async ValueTask DisposeAsyncCore()

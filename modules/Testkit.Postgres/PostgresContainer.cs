@@ -57,6 +57,10 @@ public sealed partial class PostgresContainer : Container
     /// when it ran initdb and the init scripts itself (snapshots off, or not started yet).</summary>
     public string? SnapshotImage { get; private set; }
 
+    /// <summary>A directory on a tmpfs of the container's that holds nothing else, where per-test databases go (see
+    /// <see cref="CreateDatabaseAsync"/>); null when there is none, or when the data directory itself is in memory.</summary>
+    internal string? SpareTmpfs { get; private set; }
+
     /// <summary>An Npgsql connection string for the database, reachable from the test process.</summary>
     public string GetConnectionString() => new NpgsqlConnectionStringBuilder
     {
@@ -109,8 +113,13 @@ public sealed partial class PostgresContainer : Container
         SnapshotImage = snapshot;
         if (snapshot is null)
         {
+            SpareTmpfs = null;
             return prepared;
         }
+
+        // A start from a snapshot mounts an empty tmpfs over the image's own data volume: the clones' room, off the
+        // overlay file system on which the snapshot's data directory lives (and which makes a clone 4–6 times slower).
+        SpareTmpfs = prepared.Mounts.FirstOrDefault(m => m.Type == MountType.Tmpfs && !described.Mounts.Contains(m))?.Target;
 
         return prepared with
         {

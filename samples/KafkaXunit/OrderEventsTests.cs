@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace KafkaXunit;
 
-/// <summary>One Kafka broker (with its ZooKeeper and private network) per test class that uses it.</summary>
+/// <summary>One Kafka broker (with ZooKeeper inside its container) per test class that uses it.</summary>
 public sealed class KafkaFixture(IMessageSink sink) : ContainerFixture<KafkaContainer>(sink, logger => new KafkaBuilder()
     .WithContainer(c => c.WithLogger(logger))
     .Build());

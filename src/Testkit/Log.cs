@@ -80,6 +80,9 @@ internal static partial class Log
     [LoggerMessage(105, LogLevel.Warning, "Pulling without registry credentials: {Reason}")]
     public static partial void RegistryCredentialsUnreadable(this ILogger logger, string reason);
 
+    [LoggerMessage(15, LogLevel.Information, "Container {Id}: host port {Ports} was taken before it started; trying again with another")]
+    public static partial void HostPortTakenRetrying(this ILogger logger, string id, string ports);
+
     [LoggerMessage(12, LogLevel.Information, "Container {Id} ({Image}) reused ({State}), key {Key}")]
     public static partial void ContainerReused(this ILogger logger, string id, string? image, string state, string key);
 

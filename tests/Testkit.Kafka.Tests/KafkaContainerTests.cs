@@ -69,13 +69,15 @@ public class KafkaContainerTests(KafkaFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task A_container_reaches_the_broker_the_documented_way()
     {
-        // Newer brokers have a listener for containers on the private network. Kafka 0.9 advertises only the host's
-        // address, so NetworkBootstrapServers refuses and says to share the broker's network namespace instead.
+        // Newer brokers have a listener for containers on a network the broker joined as 'kafka'; this one joined none
+        // (ZooKeeper runs inside it), and Kafka 0.9 advertises only the host's address: either way NetworkBootstrapServers
+        // refuses and says to share the broker's network namespace instead.
         var client = new ContainerBuilder(KafkaContainer.DefaultImage).WithEntrypoint("/bin/sh", "-c");
         string bootstrap;
         try
         {
-            (client, bootstrap) = (client.WithNetwork(Kafka.Network), Kafka.NetworkBootstrapServers);
+            bootstrap = Kafka.NetworkBootstrapServers;
+            client = client.WithNetwork(Kafka.Settings.Networks.Single(n => n.Aliases.Contains("kafka")).Network);
         }
         catch (InvalidOperationException e)
         {
@@ -166,17 +168,35 @@ public class KafkaContainerTests(KafkaFixture fixture, ITestOutputHelper output)
 
         Assert.Equal("hello", Assert.Single(received).Message.Value);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Kafka {kafka.BrokerVersion}: started {started.TotalSeconds:0.00} s (ZooKeeper {kafka.ZooKeeper.StartDuration.TotalSeconds:0.00} s), "
+            $"Kafka {kafka.BrokerVersion}: started {started.TotalSeconds:0.00} s, "
             + $"first message produced {produced.TotalSeconds:0.00} s, consumed through a group {consumed.TotalSeconds:0.00} s"));
     }
 
     [Fact]
-    public async Task Disposing_removes_the_broker_its_zookeeper_and_its_network()
+    public async Task By_default_ZooKeeper_runs_inside_the_broker_container_and_disposing_removes_it()
     {
         var kafka = new KafkaContainer();
         await kafka.StartAsync();
-        var (broker, zookeeper, network) = (kafka.Id, kafka.ZooKeeper.Id, kafka.Network.Id);
+
+        Assert.Null(kafka.ZooKeeper);
+        Assert.Null(kafka.Network);
+        var srvr = await kafka.ExecAsync(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/2181 && printf srvr >&3 && cat <&3"]);
+        Assert.Contains("Mode: standalone", srvr.Stdout, StringComparison.Ordinal);
+
+        await kafka.DisposeAsync();
+        Assert.False(await EngineProbe.ContainerExistsAsync(kafka.Id));
+    }
+
+    [Fact]
+    public async Task With_a_ZooKeeper_container_a_message_comes_back_and_disposing_removes_the_broker_its_zookeeper_and_its_network()
+    {
+        var kafka = new KafkaBuilder().WithZooKeeper().Build();
+        await kafka.StartAsync();
+        var (broker, zookeeper, network) = (kafka.Id, kafka.ZooKeeper!.Id, kafka.Network!.Id);
         Assert.True(await EngineProbe.ContainerExistsAsync(zookeeper));
+
+        await Messages.ProduceAsync(kafka, "apart", [("k", "via a ZooKeeper container")]);
+        Assert.Equal("via a ZooKeeper container", Assert.Single(Messages.Consume(kafka, "apart", "apart-group", 1)).Message.Value);
 
         await kafka.DisposeAsync();
 
@@ -186,16 +206,22 @@ public class KafkaContainerTests(KafkaFixture fixture, ITestOutputHelper output)
         await kafka.DisposeAsync();
     }
 
-    [Fact]
-    public async Task A_broker_that_cannot_start_takes_its_zookeeper_and_network_with_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_broker_that_cannot_start_takes_its_zookeeper_and_network_with_it(bool zookeeperContainer)
     {
-        var kafka = new KafkaBuilder().WithContainer(c => c.WithEnvironment("KAFKA_BROKER_ID", "not-a-number")).Build();
+        var options = new KafkaBuilder().WithContainer(c => c.WithEnvironment("KAFKA_BROKER_ID", "not-a-number"));
+        var kafka = (zookeeperContainer ? options.WithZooKeeper() : options).Build();
 
         await Assert.ThrowsAsync<ContainerExitedException>(() => kafka.StartAsync());
 
         Assert.False(await EngineProbe.ContainerExistsAsync(kafka.Id));
-        Assert.False(await EngineProbe.ContainerExistsAsync(kafka.ZooKeeper.Id));
-        Assert.False(await EngineProbe.NetworkExistsAsync(kafka.Network.Id));
+        if (zookeeperContainer)
+        {
+            Assert.False(await EngineProbe.ContainerExistsAsync(kafka.ZooKeeper!.Id));
+            Assert.False(await EngineProbe.NetworkExistsAsync(kafka.Network!.Id));
+        }
     }
 
     [Fact]

@@ -234,6 +234,101 @@ public class PostgresDatabaseTests(SharedPostgres shared) : IClassFixture<Shared
         Assert.Equal(1L, await stillUsable.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task On_a_snapshot_start_templates_and_clones_live_in_a_tablespace_on_the_tmpfs_and_stay_isolated()
+    {
+        await using var template = await Pg.CreateTemplateAsync(async (connectionString, ct) =>
+        {
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            await using var migrate = dataSource.CreateCommand("INSERT INTO items VALUES ('from migration')");
+            await migrate.ExecuteNonQueryAsync(ct);
+        });
+        await using var first = await template.CreateDatabaseAsync();
+        await using var second = await Pg.CreateDatabaseAsync();
+        await using (var firstSource = NpgsqlDataSource.Create(first.ConnectionString))
+        {
+            await using (var insert = firstSource.CreateCommand("INSERT INTO items VALUES ('only in first')"))
+            {
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            Assert.Equal(["from init script", "from migration", "only in first"], await ReadItemsAsync(firstSource));
+        }
+
+        await using (var secondSource = NpgsqlDataSource.Create(second.ConnectionString))
+        {
+            Assert.Equal(["from init script"], await ReadItemsAsync(secondSource));
+        }
+
+        Assert.NotNull(Pg.SnapshotImage);
+        var locations = await LocationsAsync(Pg, [template.Name, first.Name, second.Name, second.TemplateName, Pg.Database]);
+        Assert.Equal("", locations[Pg.Database]); // The container's own database stays in the data directory.
+        foreach (var name in new[] { template.Name, first.Name, second.Name, second.TemplateName })
+        {
+            Assert.StartsWith("/var/lib/postgresql/data/testkit-", locations[name], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task After_a_restart_emptied_the_tmpfs_new_databases_are_cloned_again_from_the_init_scripts_state()
+    {
+        await using var pg = new PostgresBuilder()
+            .WithInitSql("CREATE TABLE items (name text NOT NULL); INSERT INTO items VALUES ('from init script');")
+            .Build();
+        await pg.StartAsync();
+        var before = await pg.CreateDatabaseAsync();
+
+        await pg.RestartAsync();
+        await before.DisposeAsync(); // Its files went with the tmpfs: dropping what is left still works.
+
+        await using var db = await pg.CreateDatabaseAsync();
+        await using var template = await pg.CreateTemplateAsync((_, _) => Task.CompletedTask);
+        await using var clone = await template.CreateDatabaseAsync();
+        foreach (var connectionString in new[] { db.ConnectionString, clone.ConnectionString })
+        {
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            Assert.Equal(["from init script"], await ReadItemsAsync(dataSource));
+        }
+
+        Assert.NotEqual(before.TemplateName, db.TemplateName);
+        Assert.False(await ExistsAsync(pg, before.Name));
+    }
+
+    [Fact]
+    public async Task Without_snapshots_clones_stay_in_the_data_directory_and_work_the_same()
+    {
+        await using var pg = new PostgresBuilder()
+            .WithInitSql("CREATE TABLE items (name text NOT NULL); INSERT INTO items VALUES ('from init script');")
+            .WithSnapshot(false)
+            .Build();
+        await pg.StartAsync();
+
+        await using var db = await pg.CreateDatabaseAsync();
+
+        await using var dataSource = NpgsqlDataSource.Create(db.ConnectionString);
+        Assert.Equal(["from init script"], await ReadItemsAsync(dataSource));
+        Assert.Equal("", (await LocationsAsync(pg, [db.Name]))[db.Name]);
+    }
+
+    // pg_tablespace_location is empty for the data directory's own tablespace.
+    private static async Task<Dictionary<string, string>> LocationsAsync(PostgresContainer pg, string[] databases)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(pg.GetConnectionString()) { Database = "postgres" }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("SELECT datname, pg_tablespace_location(dattablespace) FROM pg_database WHERE datname = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = databases });
+        await using var reader = await command.ExecuteReaderAsync();
+        var locations = new Dictionary<string, string>();
+        while (await reader.ReadAsync())
+        {
+            locations[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return locations;
+    }
+
+    private static async Task<bool> ExistsAsync(PostgresContainer pg, string database) => (await LocationsAsync(pg, [database])).Count == 1;
+
     private static async Task<string[]> ReadItemsAsync(NpgsqlDataSource dataSource)
     {
         await using var select = dataSource.CreateCommand("SELECT name FROM items ORDER BY name");

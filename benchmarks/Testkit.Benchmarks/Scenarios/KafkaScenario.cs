@@ -16,15 +16,15 @@ internal sealed class KafkaScenario : Scenario
     [
         new(ServiceRuns.StartLap, "Kafka + ZooKeeper: start to first message consumed through a consumer group",
             Goal.Ratio(Tool.Testkit, Tool.Testcontainers, 0.5)),
-        new(ServiceRuns.DisposeLap, "Kafka + ZooKeeper: dispose (broker, ZooKeeper, network)"),
+        new(ServiceRuns.DisposeLap, "Kafka + ZooKeeper: dispose"),
     ];
 
     public override IReadOnlyList<string> Notes =>
     [
         $"Every row ends with the same probe: produce one message to `{KafkaProbe.Topic}` (auto-created) and wait for its acknowledgement, then consume it through group `{KafkaProbe.Group}` (Confluent.Kafka; 0.9 settings: `api.version.request=false`, `broker.version.fallback`, 10 s session timeout).",
-        "Testkit: `new KafkaContainer()` (network, ZooKeeper, broker) and its `ProducerConfig()` / `ConsumerConfig()`.",
-        "Testcontainers: `KafkaBuilder` on the local cp-kafka with `WithVendor(Confluent)` and `WithZooKeeper(\"zookeeper:2181\")`, plus a generic cp-zookeeper container on a Testcontainers network, both started at once. Its default embedded ZooKeeper needs `zookeeper-server-start` in the broker image, which the stand-in lacks.",
-        "docker CLI (floor): `docker network create`, then ZooKeeper and the broker with `docker run -d` at once, the broker listening on a free host port and advertising `127.0.0.1:<port>`, a metadata request polled (10 ms reconnect back-off) until it answers, then the probe; dispose = `docker rm -f -v` of both, `docker network rm`.",
+        "Testkit: `new KafkaContainer()` (one container: the broker with ZooKeeper inside) and its `ProducerConfig()` / `ConsumerConfig()`.",
+        "Testcontainers: `KafkaBuilder` on the local cp-kafka with `WithVendor(Confluent)` and its defaults (ZooKeeper embedded in the broker's container with `zookeeper-server-start`).",
+        "docker CLI (floor): one `docker run -d` of the broker with ZooKeeper started inside it (`zookeeper-server-start`), listening on a free host port and advertising `127.0.0.1:<port>`, a metadata request polled (10 ms reconnect back-off) until it answers, then the probe; dispose = `docker rm -f -v`.",
     ];
 
     public override Task<IReadOnlyList<Row>> SetUpAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Row>>(

@@ -34,4 +34,10 @@ internal static partial class DatabaseLog
 
     [LoggerMessage(759, LogLevel.Warning, "Could not close the per-test databases' admin connections ({Reason})")]
     public static partial void AdminCloseFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(760, LogLevel.Debug, "Templates and per-test databases go to tablespace {Name} in memory, at {Location}")]
+    public static partial void TablespaceCreated(this ILogger logger, string name, string location);
+
+    [LoggerMessage(761, LogLevel.Information, "Could not make a tablespace in memory at {Location} ({Reason}): templates and per-test databases stay in the data directory, where each clone is slower")]
+    public static partial void TablespaceFailed(this ILogger logger, string location, string reason);
 }

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Docker.DotNet;
+using Polly;
+using Polly.Retry;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,6 +65,16 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// <summary>How long the last <see cref="StartAsync"/> took, waits included.</summary>
     public TimeSpan StartDuration { get; private set; }
 
+    // runc's freeze fails now and then ("unable to freeze") while the container's processes fork; a second try succeeds.
+    private static readonly ResiliencePipeline FreezeRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<DockerApiException>(e => e.ResponseBody?.Contains("unable to freeze", StringComparison.Ordinal) == true),
+            Delay = TimeSpan.FromMilliseconds(50),
+            MaxRetryAttempts = 4,
+        })
+        .Build();
+
     private protected DockerEngine Engine => engine ?? throw NotStarted();
 
     private string ShortId => id is null ? "-" : id[..Math.Min(12, id.Length)];
@@ -82,15 +94,18 @@ public class Container : IWaitTarget, IAsyncDisposable
             if (firstStart && DevServices.For(Settings.Module) is { } devService)
             {
                 await AttachToDevServiceAsync(devService, cancellationToken).ConfigureAwait(false);
+                await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (firstStart)
             {
                 await OnStartingAsync(cancellationToken).ConfigureAwait(false);
-                Settings = await PrepareSettingsAsync(Settings, cancellationToken).ConfigureAwait(false);
-                await CreateAsync(cancellationToken).ConfigureAwait(false);
+                await CreateAndStartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
             if (attachedDevService is null)
             {
                 await OnStartedAsync(cancellationToken).ConfigureAwait(false);
@@ -158,7 +173,8 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     /// <summary>Freezes every process of the container.</summary>
     public Task PauseAsync(CancellationToken cancellationToken = default) =>
-        TimedAsync("paused", () => Engine.Client.Containers.PauseContainerAsync(Id, cancellationToken));
+        TimedAsync("paused", () => FreezeRetry.ExecuteAsync(
+            async token => await Engine.Client.Containers.PauseContainerAsync(Id, token).ConfigureAwait(false), cancellationToken).AsTask());
 
     /// <summary>Lets a paused container run again.</summary>
     public Task UnpauseAsync(CancellationToken cancellationToken = default) =>
@@ -370,6 +386,11 @@ public class Container : IWaitTarget, IAsyncDisposable
     protected virtual Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken) =>
         Task.FromResult(settings);
 
+    /// <summary>How many more times a first start is tried when a host port it publishes turned out to be taken, each time
+    /// with settings prepared anew: for a module whose <see cref="PrepareSettingsAsync"/> chooses free host ports itself,
+    /// which another process may take between the choice and the start. 0 unless a module says otherwise.</summary>
+    protected virtual int HostPortRetries => 0;
+
     /// <summary>Runs when the first start failed, after the container was removed: the place to remove companions.</summary>
     protected virtual ValueTask OnStartFailedAsync() => ValueTask.CompletedTask;
 
@@ -414,6 +435,27 @@ public class Container : IWaitTarget, IAsyncDisposable
         Since = options?.Since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)!,
         Tail = options?.Tail?.ToString(CultureInfo.InvariantCulture)!,
     };
+
+    private async Task CreateAndStartAsync(CancellationToken cancellationToken)
+    {
+        var described = Settings;
+        for (var retries = HostPortRetries; ; retries--)
+        {
+            Settings = await PrepareSettingsAsync(described, cancellationToken).ConfigureAwait(false);
+            await CreateAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HostPortTakenException e) when (retries > 0)
+            {
+                logger.HostPortTakenRetrying(ShortId, e.Ports);
+                await RemoveAsync().ConfigureAwait(false);
+                id = null;
+            }
+        }
+    }
 
     private async Task CreateAsync(CancellationToken cancellationToken)
     {
@@ -515,7 +557,7 @@ public class Container : IWaitTarget, IAsyncDisposable
                                            || e.ResponseBody?.Contains("address already in use", StringComparison.Ordinal) == true)
         {
             var fixedPorts = string.Join(", ", Settings.Ports.Where(p => p.HostPort != 0).Select(p => $"{p.HostIp}:{p.HostPort}"));
-            throw new TestkitException(
+            throw new HostPortTakenException(fixedPorts,
                 $"Host port {fixedPorts} is already in use, so container {ShortId} ({Image}) cannot publish it. "
                 + "Stop what holds it, or let Testkit choose a free port (WithPortBinding(containerPort) without a host port).", e);
         }

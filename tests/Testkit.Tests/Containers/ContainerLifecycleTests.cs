@@ -95,11 +95,50 @@ public class ContainerLifecycleTests
         var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
         var container = Redis.WithPortBinding(new PortBinding(6380, taken)).Build();
 
-        var error = await Assert.ThrowsAsync<TestkitException>(() => container.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<TestkitException>(() => container.StartAsync());
 
         Assert.Contains($"127.0.0.1:{taken}", error.Message, StringComparison.Ordinal);
         Assert.Contains("already in use", error.Message, StringComparison.Ordinal);
         Assert.False(await EngineProbe.ContainerExistsAsync(container.Id));
+    }
+
+    [Fact]
+    public async Task A_module_that_chose_a_host_port_someone_took_starts_again_with_the_next_choice()
+    {
+        using var holder = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        await using var container = new PortChoosingContainer(Redis.WithPortBinding(6379).Settings, [taken, 0]);
+
+        await container.StartAsync();
+
+        Assert.Equal(2, container.Choices);
+        Assert.NotEqual(taken, container.GetMappedPort(6379));
+        Assert.Equal("running", (await container.GetStateAsync()).Status);
+        var engine = await Testkit.Engine.DockerEngine.GetSharedAsync();
+        var firstTry = await engine.Client.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"test.try={container.Tries[0]}"] = true } },
+        });
+        Assert.Empty(firstTry);
+    }
+
+    // Stands for a module (Kafka) that chooses its host port before the container exists: first a taken one, then any.
+    private sealed class PortChoosingContainer(ContainerSettings settings, int[] choices) : Container(settings)
+    {
+        public int Choices => Tries.Count;
+
+        public List<string> Tries { get; } = [];
+
+        protected override int HostPortRetries => 1;
+
+        protected override Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings described, CancellationToken cancellationToken)
+        {
+            var port = choices[Tries.Count];
+            Tries.Add(Guid.NewGuid().ToString("N"));
+            return Task.FromResult(described with { Ports = [new PortBinding(6379, port)], Labels = described.Labels.SetItem("test.try", Tries[^1]) });
+        }
     }
 
     [Fact]

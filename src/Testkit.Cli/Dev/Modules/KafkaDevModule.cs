@@ -51,7 +51,7 @@ internal sealed class KafkaDevModule : DevModule
         }
 
         // The module's private network only served the start (its ZooKeeper joins it): the service lives on the kept one.
-        await kafka.Network.DisposeAsync().ConfigureAwait(false);
+        await kafka.Network!.DisposeAsync().ConfigureAwait(false);
         var details = new Dictionary<string, string> { ["bootstrapServers"] = kafka.BootstrapServers };
         if (kafka.BrokerVersion is { } version)
         {
