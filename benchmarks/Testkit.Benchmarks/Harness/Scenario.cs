@@ -10,6 +10,8 @@ internal sealed record Metric(string Lap, string Title, params Goal[] Goals);
 /// rows: add or adjust a row without touching the harness.</summary>
 internal abstract class Scenario : IAsyncDisposable
 {
+    private readonly List<string> images = [];
+
     /// <summary>The name used with <c>--scenario</c>.</summary>
     public abstract string Key { get; }
 
@@ -26,6 +28,20 @@ internal abstract class Scenario : IAsyncDisposable
     /// <summary>Prepares what the rows share (e.g. the floor's initialised image) and returns the rows.</summary>
     public abstract Task<IReadOnlyList<Row>> SetUpAsync(CancellationToken cancellationToken);
 
-    /// <summary>Removes what <see cref="SetUpAsync"/> created; runs even when set-up or a row failed.</summary>
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Removes what <see cref="SetUpAsync"/> created (the images given to <see cref="RemovedOnDispose"/> too); runs
+    /// even when set-up or a row failed.</summary>
+    public virtual async ValueTask DisposeAsync()
+    {
+        foreach (var image in images)
+        {
+            await DockerCli.RunAsync(CancellationToken.None, "rmi", "-f", image);
+        }
+    }
+
+    /// <summary>Notes an image the set-up made, for <see cref="DisposeAsync"/> to remove; returns it.</summary>
+    protected string RemovedOnDispose(string image)
+    {
+        images.Add(image);
+        return image;
+    }
 }

@@ -10,8 +10,6 @@ internal sealed class PostgresScenario : Scenario
 {
     private const string WithoutSnapshot = "snapshot starts off";
 
-    private string? initialisedImage;
-
     public override string Key => "postgres";
 
     public override string Title => "Postgres";
@@ -34,8 +32,7 @@ internal sealed class PostgresScenario : Scenario
 
     public override async Task<IReadOnlyList<Row>> SetUpAsync(CancellationToken cancellationToken)
     {
-        initialisedImage = await CliPostgres.CreateInitialisedImageAsync(cancellationToken);
-        var image = initialisedImage;
+        var image = RemovedOnDispose(await CliPostgres.CreateInitialisedImageAsync(cancellationToken));
         return
         [
             ServiceRuns.Row(Tool.Testkit, () => new TestkitPostgres()),
@@ -43,15 +40,5 @@ internal sealed class PostgresScenario : Scenario
             ServiceRuns.Row(Tool.Testcontainers, () => new TestcontainersPostgres()),
             ServiceRuns.Row(Tool.DockerCli, () => new CliPostgres(image)),
         ];
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (initialisedImage is not null)
-        {
-            await DockerCli.RunAsync(CancellationToken.None, "rmi", "-f", initialisedImage);
-        }
-
-        await base.DisposeAsync();
     }
 }
