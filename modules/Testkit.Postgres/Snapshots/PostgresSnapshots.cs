@@ -38,8 +38,7 @@ public static class PostgresSnapshots
     internal const string ModuleName = "postgres";
 
     /// <summary>False when <see cref="EnvironmentVariable"/> turns snapshots off.</summary>
-    public static bool EnabledByEnvironment =>
-        Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToLowerInvariant() is not ("off" or "false" or "0" or "no");
+    public static bool EnabledByEnvironment => !EnvironmentSwitch.IsOff(Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     /// <summary>Removes the snapshots that <paramref name="retention"/> (<see cref="SnapshotRetention.Default"/> unless given)
     /// no longer keeps at <paramref name="now"/> (the current time unless given). Runs by itself whenever a new snapshot is made.</summary>
