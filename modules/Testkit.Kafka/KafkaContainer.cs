@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using Confluent.Kafka;
 using Testkit.Containers;
 using Testkit.Networks;
@@ -41,6 +43,7 @@ public sealed class KafkaContainer : Container
 
     private Task? zookeeperStart;
     private bool versionKnown;
+    private int portChoices;
 
     /// <summary>A broker with the defaults: <see cref="DefaultImage"/>, ZooKeeper inside its container.</summary>
     public KafkaContainer() : this(new KafkaBuilder()) { }
@@ -154,7 +157,9 @@ public sealed class KafkaContainer : Container
 
         var binding = settings.Ports.FirstOrDefault(p => p.ContainerPort == Port)
             ?? throw new TestkitException($"The broker's port {Port} is not published, so clients on the host cannot reach it: keep WithPortBinding({Port}).");
-        var published = binding.HostPort != 0 ? binding : binding with { HostPort = FreePort(binding.HostIp) };
+        var attempt = portChoices++;
+        var published = binding.HostPort != 0 ? binding
+            : binding with { HostPort = settings.Reuse ? ReusablePort(settings, attempt) : FreePort(binding.HostIp) };
         var host = (await Testkit.Engine.DockerEngine.GetSharedAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Host;
         return settings with
         {
@@ -201,6 +206,18 @@ public sealed class KafkaContainer : Container
         {
             await Network.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    // A reused broker is found again by its settings, the advertised address included: the same settings must choose the
+    // same port in the next test run. Taken by something else, the next attempt chooses another (and so another broker).
+    private static int ReusablePort(ContainerSettings settings, int attempt)
+    {
+        var described = string.Join('\n', new[] { settings.Image, string.Join(' ', settings.Command), $"{attempt}" }
+            .Concat(settings.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")));
+        var hash = BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(described)));
+
+        // Below the ephemeral ports (32768 and up on Linux), from which the engine and the system choose.
+        return 20_000 + (int)(hash % 10_000);
     }
 
     // The port is free now; if something takes it before the start, the start is tried again with another (HostPortRetries).

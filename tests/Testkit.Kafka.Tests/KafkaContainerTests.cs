@@ -225,6 +225,35 @@ public class KafkaContainerTests(KafkaFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_reused_broker_is_found_again_by_the_next_start_with_its_messages()
+    {
+        // The host port is part of the broker's settings (its advertised address): a reused broker must choose the same one.
+        var run = Guid.NewGuid().ToString("N");
+        KafkaContainer Broker() => new KafkaBuilder().WithContainer(c => c.WithReuse().WithLabel("testkit.test.reuse", run)).Build();
+        try
+        {
+            string first;
+            await using (var kafka = Broker())
+            {
+                await kafka.StartAsync();
+                first = kafka.Id;
+                await Messages.ProduceAsync(kafka, "kept", [("k", "still here")]);
+            }
+
+            await using var again = Broker();
+            await again.StartAsync();
+
+            Assert.Equal(first, again.Id);
+            Assert.Equal("still here", Assert.Single(Messages.Consume(again, "kept", "kept-group", 1)).Message.Value);
+        }
+        finally
+        {
+            await Testkit.Containers.Reuse.ContainerReuse.PruneIdleAsync(await Testkit.Engine.DockerEngine.GetSharedAsync(), DateTimeOffset.MaxValue,
+                TimeSpan.Zero, $"testkit.test.reuse={run}", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Disposing_a_broker_that_never_started_is_safe_twice()
     {
         var kafka = new KafkaContainer();
