@@ -129,7 +129,7 @@ public sealed class KafkaContainer : Container
 
         // The CreateTopics request came with 0.10.1 (older brokers time out "waiting for controller"): they take topics through ZooKeeper.
         await (IsOlderThan(0, 10, 1)
-            ? KafkaAdmin.CreateTopicThroughZooKeeperAsync(this, $"{(ZooKeeper is null ? "localhost" : ZooKeeperAlias)}:{ZooKeeperContainer.Port}", name, partitions, cancellationToken)
+            ? KafkaAdmin.CreateTopicThroughZooKeeperAsync(this, Settings.Environment["KAFKA_ZOOKEEPER_CONNECT"], name, partitions, cancellationToken)
             : KafkaAdmin.CreateTopicAsync(AdminConfig(), name, partitions)).ConfigureAwait(false);
         await KafkaAdmin.WaitForLeadersAsync(AdminConfig(), name, partitions, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
     }
@@ -230,7 +230,8 @@ public sealed class KafkaContainer : Container
 
     private static ContainerSettings ToSettings(KafkaBuilder options, Network? network)
     {
-        var container = new ContainerBuilder(options.Image).WithPortBinding(Port);
+        // A module: TESTKIT_DEV_SERVICES=kafka=NAME points it at a dev service started with 'testkit up kafka'.
+        var container = new ContainerBuilder(options.Image).WithModule("kafka").WithPortBinding(Port);
         container = network is null
             // The controller connects to its own advertised BROKER address: the host name makes 'kafka' resolve inside.
             ? container.WithHostname(NetworkAlias).WithEntrypoint("/bin/sh", "-c").WithCommand(StartWithZooKeeperInside)
