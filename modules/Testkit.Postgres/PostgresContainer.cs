@@ -36,7 +36,6 @@ public sealed partial class PostgresContainer : Container
     private static readonly AllWait ReadyFromSnapshot = Wait.ForAll(SnapshotPassword.Set, QueryAnswers);
 
     private readonly PostgresBuilder options;
-    private ContainerSettings? described;
 
     /// <summary>A PostgreSQL container with the defaults: <see cref="DefaultImage"/>, database and user <c>test</c>, a random password.</summary>
     public PostgresContainer() : this(new PostgresBuilder()) { }
@@ -103,13 +102,11 @@ public sealed partial class PostgresContainer : Container
     /// a step that gives the server this container's password before the query runs (see <see cref="SnapshotPassword"/>).</summary>
     protected override async Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken)
     {
-        // A second first start (after a failed one) decides again from the description, not from the last decision.
-        described ??= settings;
         var offReason = !options.Snapshot ? "WithSnapshot(false)"
             : options.DataOnTmpfs ? "the data directory is on tmpfs (WithDataOnTmpfs), which a commit cannot take"
             : !PostgresSnapshots.EnabledByEnvironment ? $"{PostgresSnapshots.EnvironmentVariable}=off"
             : null;
-        var (prepared, snapshot) = await SnapshotStarter.PrepareAsync(described, Password, offReason, cancellationToken).ConfigureAwait(false);
+        var (prepared, snapshot) = await SnapshotStarter.PrepareAsync(settings, Password, offReason, cancellationToken).ConfigureAwait(false);
         SnapshotImage = snapshot;
         if (snapshot is null)
         {
@@ -119,7 +116,7 @@ public sealed partial class PostgresContainer : Container
 
         // A start from a snapshot mounts an empty tmpfs over the image's own data volume: the clones' room, off the
         // overlay file system on which the snapshot's data directory lives (and which makes a clone 4–6 times slower).
-        SpareTmpfs = prepared.Mounts.FirstOrDefault(m => m.Type == MountType.Tmpfs && !described.Mounts.Contains(m))?.Target;
+        SpareTmpfs = prepared.Mounts.FirstOrDefault(m => m.Type == MountType.Tmpfs && !settings.Mounts.Contains(m))?.Target;
 
         return prepared with
         {

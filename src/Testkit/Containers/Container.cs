@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Docker.DotNet;
-using Polly;
-using Polly.Retry;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
 using Testkit.Engine;
 using Testkit.Images;
 using Testkit.Waiting;
@@ -74,6 +74,9 @@ public class Container : IWaitTarget, IAsyncDisposable
             MaxRetryAttempts = 4,
         })
         .Build();
+
+    // The settings as described, before PrepareSettingsAsync turned them into what is created.
+    private ContainerSettings? described;
 
     private protected DockerEngine Engine => engine ?? throw NotStarted();
 
@@ -438,7 +441,8 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     private async Task CreateAndStartAsync(CancellationToken cancellationToken)
     {
-        var described = Settings;
+        // A first start tried again after a failure prepares from the description, not from the last preparation.
+        described ??= Settings;
         for (var retries = HostPortRetries; ; retries--)
         {
             Settings = await PrepareSettingsAsync(described, cancellationToken).ConfigureAwait(false);

@@ -124,6 +124,30 @@ public class ContainerLifecycleTests
         Assert.Empty(firstTry);
     }
 
+    [Fact]
+    public async Task A_first_start_tried_again_after_a_failure_prepares_from_the_description()
+    {
+        await using var container = new ImageSwappingContainer(Redis.Settings);
+
+        await Assert.ThrowsAsync<ImageNotFoundException>(() => container.StartAsync());
+        await container.StartAsync();
+
+        Assert.Equal(["redis:7", "redis:7"], container.Described);
+        Assert.Equal("running", (await container.GetStateAsync()).Status);
+    }
+
+    // Prepares a missing image the first time, the described one after that.
+    private sealed class ImageSwappingContainer(ContainerSettings settings) : Container(settings)
+    {
+        public List<string> Described { get; } = [];
+
+        protected override Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings described, CancellationToken cancellationToken)
+        {
+            Described.Add(described.Image);
+            return Task.FromResult(Described.Count == 1 ? described with { Image = "testkit-test/does-not-exist:1" } : described);
+        }
+    }
+
     // Stands for a module (Kafka) that chooses its host port before the container exists: first a taken one, then any.
     private sealed class PortChoosingContainer(ContainerSettings settings, int[] choices) : Container(settings)
     {
