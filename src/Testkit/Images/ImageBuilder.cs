@@ -32,8 +32,6 @@ public sealed partial record ImageBuilder
     /// <summary>The repository of default tags: <c>testkit-build/&lt;context directory name&gt;:&lt;build hash&gt;</c>.</summary>
     public const string DefaultRepositoryPrefix = "testkit-build/";
 
-    // The session cleanup's mark of resources meant to outlive their session.
-    private const string KeepLabel = "org.testkit.keep";
     private const string HashVersion = "testkit-build-v1";
     private const int TagHashLength = 16;
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> BuildsInProgress = new(StringComparer.Ordinal);
@@ -354,7 +352,7 @@ public sealed partial record ImageBuilder
 
         if (Keep)
         {
-            labels[KeepLabel] = "true";
+            labels[Cleanup.ResourceLabels.Keep] = "true";
         }
 
         labels[BuildHashLabel] = hash;
