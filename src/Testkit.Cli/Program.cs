@@ -8,6 +8,7 @@ using Testkit.Cli.Commands;
 using Testkit.Cli.Dev;
 using Testkit.Cli.Output;
 using Testkit.Engine;
+using Testkit.Networks;
 
 // The testkit command: dev services on demand. Every error ends here as one line on standard error and an exit code
 // (see ExitCodes); results go to standard output.
@@ -80,7 +81,7 @@ catch (Exception e) when (e is HttpRequestException or SocketException || e is I
 catch (Exception e) when (DevServiceUp.IsNameConflict(e) || e is TestkitException && e.Message.Contains("is already in use", StringComparison.Ordinal))
 {
     // Another process took the name or the port between the checks and the start.
-    terminal.Error(FirstLine(e is DockerApiException api ? DevEngine.Reason(api) : e.Message));
+    terminal.Error(FirstLine(e is DockerApiException api ? EngineErrorText.Of(api) : e.Message));
     return ExitCodes.Conflict;
 }
 catch (TestkitException e)
@@ -97,7 +98,7 @@ catch (TestkitException e)
 }
 catch (DockerApiException e)
 {
-    terminal.Error($"The engine refused: {DevEngine.Reason(e)}.");
+    terminal.Error($"The engine refused: {EngineErrorText.Of(e)}.");
     return ExitCodes.Failed;
 }
 

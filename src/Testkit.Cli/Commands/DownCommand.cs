@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
-using Testkit.Cleanup;
 using Testkit.Cli.Dev;
 using Testkit.Cli.Dev.Modules;
 using Testkit.Cli.Output;
@@ -31,7 +30,6 @@ internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.
         ArgumentNullException.ThrowIfNull(settings);
         var engine = await DevEngine.ConnectAsync(leakProtection: false, cancellationToken).ConfigureAwait(false);
         var service = await DevCatalog.FindAsync(engine, DevNames.Validate(settings.Name), cancellationToken).ConfigureAwait(false);
-        var removedImages = new List<string>();
         await terminal.WithStatusAsync($"Stopping {service.Module} '{service.Name}'…", async show =>
         {
             // A graceful stop, part by part in the module's order: the data is written out, and Kafka's broker leaves
@@ -49,7 +47,6 @@ internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.
                 await DevEngine.RemoveNetworkAsync(engine, network.ID, cancellationToken).ConfigureAwait(false);
             }
 
-            removedImages.AddRange(await RemoveBuiltImagesAsync(service, engine, cancellationToken).ConfigureAwait(false));
             if (settings.Volumes)
             {
                 foreach (var volume in service.Volumes)
@@ -74,7 +71,7 @@ internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.
                 RemovedContainers = service.Containers.Select(c => c.Name),
                 RemovedNetworks = service.Networks,
                 RemovedVolumes = settings.Volumes ? service.Volumes : [],
-                RemovedImages = removedImages,
+                RemovedImages = Array.Empty<string>(),
                 KeptVolumes = kept,
             });
             return ExitCodes.Ok;
@@ -89,41 +86,5 @@ internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.
         }
 
         return ExitCodes.Ok;
-    }
-
-    /// <summary>Removes the images a compose stack built (they carry its session's label, not the keep label).</summary>
-    private static async Task<IReadOnlyList<string>> RemoveBuiltImagesAsync(DevService service, Testkit.Engine.DockerEngine engine, CancellationToken cancellationToken)
-    {
-        if (service.Module != ComposeDevStack.ModuleName)
-        {
-            return [];
-        }
-
-        var removed = new List<string>();
-        foreach (var session in service.Containers.Select(c => c.Labels.GetValueOrDefault(ResourceLabels.Session)).OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            var images = await engine.Client.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters
-            {
-                Filters = DevEngine.Labels($"{ResourceLabels.Session}={session}", "com.docker.compose.service"),
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var image in images)
-            {
-                // By tag: an id with several tags would need force, which could take an image someone else tagged too.
-                foreach (var reference in image.RepoTags is { Count: > 0 } tags ? tags : [image.ID])
-                {
-                    try
-                    {
-                        await engine.Client.Images.DeleteImageAsync(reference, new Docker.DotNet.Models.ImageDeleteParameters(), cancellationToken).ConfigureAwait(false);
-                        removed.Add(reference);
-                    }
-                    catch (Docker.DotNet.DockerApiException)
-                    {
-                        // In use elsewhere or gone: the session sweep removes it later.
-                    }
-                }
-            }
-        }
-
-        return removed;
     }
 }

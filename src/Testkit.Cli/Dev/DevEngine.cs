@@ -133,7 +133,4 @@ internal static class DevEngine
             throw CliException.Conflict($"Volume {name} is still used by another container ({EngineErrorText.Of(e)}); remove that container first.");
         }
     }
-
-    /// <summary>The engine's own sentence for an error, for messages.</summary>
-    public static string Reason(DockerApiException error) => EngineErrorText.Of(error);
 }

@@ -4,6 +4,7 @@ using Docker.DotNet;
 using Testkit.Cli.Dev.Modules;
 using Testkit.Cli.Output;
 using Testkit.Engine;
+using Testkit.Networks;
 using Testkit.Volumes;
 
 namespace Testkit.Cli.Dev;
@@ -176,5 +177,5 @@ internal static class DevServiceUp
 
     /// <summary>Whether an engine error means the name was taken meanwhile (two <c>up</c> at once).</summary>
     public static bool IsNameConflict(Exception error) =>
-        error is DockerApiException { StatusCode: System.Net.HttpStatusCode.Conflict } api && DevEngine.Reason(api).Contains("already in use", StringComparison.Ordinal);
+        error is DockerApiException { StatusCode: System.Net.HttpStatusCode.Conflict } api && EngineErrorText.Of(api).Contains("already in use", StringComparison.Ordinal);
 }
