@@ -17,9 +17,8 @@ if [ "${1:-}" = micro ] || [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
   exec dotnet run -c Release --project "$project" -- "$@"
 fi
 
-# Testcontainers reads these once; the program sets the same when they are unset (see Harness/CompetitorEnvironment.cs).
-export DOCKER_API_VERSION="${DOCKER_API_VERSION:-$(docker version --format '{{.Server.APIVersion}}')}"
-export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
+# DOCKER_API_VERSION and TESTCONTAINERS_RYUK_DISABLED, which Testcontainers needs here, are set by the program itself
+# when unset (Harness/CompetitorEnvironment.cs).
 
 run_id="bench-$(date +%Y%m%d%H%M%S)-$$"
 tables=$(mktemp)

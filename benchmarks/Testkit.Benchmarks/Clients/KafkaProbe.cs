@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Testkit.Images;
 
 namespace Testkit.Benchmarks.Clients;
 
@@ -114,7 +115,7 @@ internal static class KafkaProbe
     // versions, whose brokers are all 0.10 or later and answer the ApiVersion request.
     private static string? LegacyBrokerVersion(string image)
     {
-        var tag = image.Contains(':', StringComparison.Ordinal) ? image[(image.LastIndexOf(':') + 1)..] : "";
+        var tag = ImageReference.Parse(image).Tag ?? "";
         var digits = new string([.. tag.TakeWhile(c => char.IsAsciiDigit(c) || c == '.')]).TrimEnd('.');
         return Version.TryParse(digits, out var version) && version < new Version(0, 10) ? digits : null;
     }

@@ -40,6 +40,15 @@ internal static class DockerCli
 
     public static Task<string> RunAsync(CancellationToken cancellationToken, params string[] args) => RunAsync(args, cancellationToken);
 
+    /// <summary><c>docker rm -f -v</c> of a container, if one was made; not cancelled, as clean-up must run to the end.</summary>
+    public static async Task RemoveContainerAsync(string? container)
+    {
+        if (container is not null)
+        {
+            await RunAsync(CancellationToken.None, "rm", "-f", "-v", container);
+        }
+    }
+
     /// <summary>The host port published for <paramref name="containerPort"/>, as <c>docker port</c> prints it.</summary>
     public static async Task<int> GetPublishedPortAsync(string container, int containerPort, CancellationToken cancellationToken)
     {

@@ -9,13 +9,13 @@ internal static class LocalImages
 {
     private static readonly ImageSubstitutions Substitutions = ImageSubstitutions.FromEnvironment();
 
-    public static string Postgres => Substitutions.Apply(Testkit.Postgres.PostgresContainer.DefaultImage);
+    public static string Postgres { get; } = Substitutions.Apply(Testkit.Postgres.PostgresContainer.DefaultImage);
 
-    public static string Redis => Substitutions.Apply(Testkit.Redis.RedisContainer.DefaultImage);
+    public static string Redis { get; } = Substitutions.Apply(Testkit.Redis.RedisContainer.DefaultImage);
 
-    public static string Kafka => Substitutions.Apply(Testkit.Kafka.KafkaContainer.DefaultImage);
+    public static string Kafka { get; } = Substitutions.Apply(Testkit.Kafka.KafkaContainer.DefaultImage);
 
-    public static string ZooKeeper => Substitutions.Apply(Testkit.Kafka.ZooKeeperContainer.DefaultImage);
+    public static string ZooKeeper { get; } = Substitutions.Apply(Testkit.Kafka.ZooKeeperContainer.DefaultImage);
 
     public static IEnumerable<(string Official, string Local)> All =>
     [

@@ -1,12 +1,10 @@
-using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
+using Testkit.Images;
 
 namespace Testkit.Benchmarks.Micro;
 
-/// <summary><c>.dockerignore</c> parsing and matching, which runs for every file of a build context.</summary>
-/// <remarks><c>DockerIgnore</c> is internal to Testkit and has no public entry point without an engine (it runs inside
-/// <c>ImageBuilder.BuildAsync</c>), so it is reached through <see cref="UnsafeAccessorAttribute"/>: a direct call, no
-/// reflection cost in the measurement. An <c>InternalsVisibleTo</c> for this assembly would make it a plain call.</remarks>
+/// <summary><c>.dockerignore</c> parsing and matching, which runs for every file of a build context (<c>DockerIgnore</c> is
+/// internal to Testkit, which lets this assembly see it).</summary>
 [MemoryDiagnoser]
 public class DockerIgnoreBenchmarks
 {
@@ -28,13 +26,13 @@ public class DockerIgnoreBenchmarks
 
     private static readonly string[] Paths = BuildPaths();
 
-    private object ignore = null!;
+    private DockerIgnore ignore = null!;
 
     [GlobalSetup]
-    public void Parse() => ignore = DockerIgnoreAccess.Parse(null, IgnoreFile, ".dockerignore");
+    public void Parse() => ignore = DockerIgnore.Parse(IgnoreFile, ".dockerignore");
 
     [Benchmark(Description = "DockerIgnore.Parse: 12 patterns")]
-    public object ParseFile() => DockerIgnoreAccess.Parse(null, IgnoreFile, ".dockerignore");
+    public object ParseFile() => DockerIgnore.Parse(IgnoreFile, ".dockerignore");
 
     [Benchmark(Description = "DockerIgnore.IsExcluded: 200 paths", OperationsPerInvoke = 200)]
     public int MatchPaths()
@@ -42,7 +40,7 @@ public class DockerIgnoreBenchmarks
         var excluded = 0;
         foreach (var path in Paths)
         {
-            excluded += DockerIgnoreAccess.IsExcluded(ignore, path) ? 1 : 0;
+            excluded += ignore.IsExcluded(path) ? 1 : 0;
         }
 
         return excluded;
@@ -53,17 +51,5 @@ public class DockerIgnoreBenchmarks
         string[] shapes = ["src/App/Program.cs", "src/App/bin/Debug/app.dll", "docs/images/a/b.png", "logs/keep.log", "logs/today.log",
             "README.md", "CHANGES.md", "node_modules/x/index.js", "secrets/prod.key", "tests/data/file.tmp"];
         return [.. Enumerable.Range(0, 200).Select(i => shapes[i % shapes.Length].Replace("App", $"App{i / shapes.Length}", StringComparison.Ordinal))];
-    }
-
-    private static class DockerIgnoreAccess
-    {
-        private const string DockerIgnoreType = "Testkit.Images.DockerIgnore, Testkit";
-
-        [UnsafeAccessor(UnsafeAccessorKind.StaticMethod, Name = "Parse")]
-        [return: UnsafeAccessorType(DockerIgnoreType)]
-        public static extern object Parse([UnsafeAccessorType(DockerIgnoreType)] object? type, string text, string source);
-
-        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "IsExcluded")]
-        public static extern bool IsExcluded([UnsafeAccessorType(DockerIgnoreType)] object ignore, string path);
     }
 }

@@ -88,11 +88,5 @@ internal sealed class CliKafka : IKafkaUnderTest
 
     public ConsumerConfig ConsumerConfig() => KafkaProbe.Consumer(BootstrapServers, LocalImages.Kafka);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (broker is not null)
-        {
-            await DockerCli.RunAsync(["rm", "-f", "-v", broker], CancellationToken.None);
-        }
-    }
+    public async ValueTask DisposeAsync() => await DockerCli.RemoveContainerAsync(broker);
 }

@@ -58,13 +58,7 @@ internal sealed class CliPostgres(string initialisedImage) : IServiceUnderTest
         return PostgresProbe.PollSelectOneAsync(connectionString.ConnectionString, PollInterval, cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (id is not null)
-        {
-            await DockerCli.RunAsync(CancellationToken.None, "rm", "-f", "-v", id);
-        }
-    }
+    public async ValueTask DisposeAsync() => await DockerCli.RemoveContainerAsync(id);
 
     /// <summary>Runs the local Postgres image once with its data directory outside the image's VOLUME (so that
     /// <c>docker commit</c> keeps it), stops it cleanly and commits it, carrying this run's label. Returns the image.</summary>
@@ -98,7 +92,7 @@ internal sealed class CliPostgres(string initialisedImage) : IServiceUnderTest
         }
         finally
         {
-            await DockerCli.RunAsync(CancellationToken.None, "rm", "-f", "-v", container);
+            await DockerCli.RemoveContainerAsync(container);
         }
     }
 }

@@ -48,11 +48,5 @@ internal sealed class CliRedis : IServiceUnderTest
 
     public Task FirstAnswerAsync(CancellationToken cancellationToken) => RedisProbe.PollPingAsync("127.0.0.1", port, PollInterval, cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (id is not null)
-        {
-            await DockerCli.RunAsync(CancellationToken.None, "rm", "-f", "-v", id);
-        }
-    }
+    public async ValueTask DisposeAsync() => await DockerCli.RemoveContainerAsync(id);
 }
