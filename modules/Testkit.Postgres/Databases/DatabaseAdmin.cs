@@ -41,16 +41,7 @@ internal sealed class DatabaseAdmin : IAsyncDisposable
     /// <summary>Cancelled when the container is being disposed: the server and everything on it are going away.</summary>
     public CancellationToken ContainerGone { get; }
 
-    private bool IsDisposed
-    {
-        get
-        {
-            lock (gate)
-            {
-                return disposed;
-            }
-        }
-    }
+    private bool IsDisposed => Volatile.Read(ref disposed);
 
     private NpgsqlDataSource DataSource
     {
@@ -130,10 +121,7 @@ internal sealed class DatabaseAdmin : IAsyncDisposable
     public async Task DropDatabaseAsync(string name, string connectionString)
     {
         // Idle connections in this process's pool close politely; FORCE ends the rest (other data sources, other processes).
-        using (var pooled = new NpgsqlConnection(connectionString))
-        {
-            NpgsqlConnection.ClearPool(pooled);
-        }
+        ClearPool(connectionString);
 
         if (IsDisposed)
         {
@@ -310,12 +298,9 @@ internal sealed class DatabaseAdmin : IAsyncDisposable
     {
         var source = container.Database;
 
-        // The readiness check, and any `new NpgsqlConnection(pg.GetConnectionString())`, leave idle connections in this
-        // process's pool for that connection string: they would block the copy for no reason.
-        using (var pooled = new NpgsqlConnection(container.GetConnectionString()))
-        {
-            NpgsqlConnection.ClearPool(pooled);
-        }
+        // Any `new NpgsqlConnection(pg.GetConnectionString())` leaves idle connections in this process's pool for that
+        // connection string: they would block the copy for no reason.
+        ClearPool(container.GetConnectionString());
 
         var sessions = await WaitForNoSessionsAsync(source, cancellationToken).ConfigureAwait(false);
         if (sessions == 0)
@@ -472,6 +457,13 @@ internal sealed class DatabaseAdmin : IAsyncDisposable
         }
 
         return connection;
+    }
+
+    // Closes this process's idle pooled connections of one connection string.
+    private static void ClearPool(string connectionString)
+    {
+        using var pooled = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(pooled);
     }
 
     private void ThrowIfDisposed()
