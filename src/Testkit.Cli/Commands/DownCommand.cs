@@ -34,18 +34,15 @@ internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.
         {
             // A graceful stop, part by part in the module's order: the data is written out, and Kafka's broker leaves
             // ZooKeeper before ZooKeeper goes (a later 'up' would otherwise wait for the old session to expire).
-            var order = DevModule.Find(service.Module)?.StopOrder ?? [];
-            foreach (var group in service.Containers.GroupBy(c => order.Contains(c.Role) ? order.ToList().IndexOf(c.Role) : order.Count).OrderBy(g => g.Key))
+            var order = (DevModule.Find(service.Module)?.Roles ?? []).ToList();
+            foreach (var group in service.Containers.GroupBy(c => order.IndexOf(c.Role) is var i and >= 0 ? i : order.Count).OrderBy(g => g.Key))
             {
                 show(string.Join(", ", group.Select(c => c.Name)));
                 await Task.WhenAll(group.Where(c => c.Running).Select(c => DevEngine.StopAsync(engine, c.Id, StopGrace, cancellationToken))).ConfigureAwait(false);
             }
 
             await Task.WhenAll(service.Containers.Select(c => DevEngine.RemoveContainerAsync(engine, c.Id, cancellationToken))).ConfigureAwait(false);
-            foreach (var network in await DevEngine.NetworksAsync(engine, cancellationToken, $"{DevLabels.Name}={service.Name}").ConfigureAwait(false))
-            {
-                await DevEngine.RemoveNetworkAsync(engine, network.ID, cancellationToken).ConfigureAwait(false);
-            }
+            await DevEngine.RemoveNetworksAsync(engine, service.Name, cancellationToken).ConfigureAwait(false);
 
             if (settings.Volumes)
             {

@@ -103,16 +103,19 @@ internal static class DevEngine
         }
     }
 
-    /// <summary>Removes a network; one already gone is fine.</summary>
-    public static async Task RemoveNetworkAsync(DockerEngine engine, string id, CancellationToken cancellationToken)
+    /// <summary>Removes the networks labelled with dev service <paramref name="name"/>; one already gone is fine.</summary>
+    public static async Task RemoveNetworksAsync(DockerEngine engine, string name, CancellationToken cancellationToken)
     {
-        try
+        foreach (var network in await NetworksAsync(engine, cancellationToken, $"{DevLabels.Name}={name}").ConfigureAwait(false))
         {
-            await engine.Client.Networks.DeleteNetworkAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            // Gone already.
+            try
+            {
+                await engine.Client.Networks.DeleteNetworkAsync(network.ID, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // Gone already.
+            }
         }
     }
 

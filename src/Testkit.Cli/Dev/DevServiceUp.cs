@@ -104,11 +104,8 @@ internal static class DevServiceUp
             }
         }
 
-        foreach (var network in await DevEngine.NetworksAsync(engine, cancellationToken, $"{DevLabels.Name}={name}").ConfigureAwait(false))
-        {
-            // Left by a start that was killed: no container of the service uses it (checked above).
-            await DevEngine.RemoveNetworkAsync(engine, network.ID, cancellationToken).ConfigureAwait(false);
-        }
+        // Left by a start that was killed: no container of the service uses them (checked above).
+        await DevEngine.RemoveNetworksAsync(engine, name, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The roles whose volume exists with this service's data; refuses a volume that holds anything else.</summary>

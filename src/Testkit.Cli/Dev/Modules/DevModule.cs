@@ -22,11 +22,9 @@ internal abstract class DevModule
     /// <summary>True when the data keeps the password it was initialised with (a later one is ignored by the server).</summary>
     public virtual bool PasswordKeptByData => false;
 
-    /// <summary>The parts of the service, each a container with its own volume; the first is the one clients connect to.</summary>
+    /// <summary>The parts of the service, each a container with its own volume; the first is the one clients connect to.
+    /// <c>down</c> stops them in this order, so that each shuts down cleanly (Kafka's broker before its ZooKeeper).</summary>
     public virtual IReadOnlyList<string> Roles => [DevLabels.MainRole];
-
-    /// <summary>Stops the parts in this order on <c>down</c>, so that each shuts down cleanly (Kafka's broker before its ZooKeeper).</summary>
-    public IReadOnlyList<string> StopOrder => Roles;
 
     /// <summary>The module called <paramref name="name"/>, or null.</summary>
     public static DevModule? Find(string name) => All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
