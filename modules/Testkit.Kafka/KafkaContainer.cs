@@ -282,6 +282,11 @@ public sealed class KafkaContainer : Container
     private T ForThisBroker<T>(T config) where T : ClientConfig
     {
         config.BootstrapServers = BootstrapServers;
+
+        // librdkafka spaces its first connections to a broker by half the reconnect back-off (50 ms by default: a new
+        // consumer waited that long to find its group's coordinator) and backs off up to 10 s after a broker restart.
+        config.ReconnectBackoffMs = 20;
+        config.ReconnectBackoffMaxMs = 1000;
         if (IsOlderThan(0, 10))
         {
             // Brokers before 0.10 do not answer the ApiVersion request: librdkafka must be told what they speak.

@@ -36,7 +36,8 @@ internal static class Report
     private static void AppendTable(StringBuilder text, MetricResult metric)
     {
         var hasTestcontainers = metric.Rows.Any(r => r.Row.Tool == Tool.Testcontainers);
-        var hasFloor = metric.Rows.Any(r => r.Row.Tool == Tool.DockerCli);
+        var floor = metric.Rows.Select(r => r.Row.Tool).FirstOrDefault(Row.IsFloor, Tool.Testkit);
+        var hasFloor = floor != Tool.Testkit;
         text.AppendLine($"### {metric.Metric.Title}").AppendLine();
         text.Append("| | median | min | max |");
         text.Append(hasTestcontainers ? " × Testcontainers |" : "").Append(hasFloor ? " × floor |" : "").AppendLine(" runs |");
@@ -51,7 +52,7 @@ internal static class Report
 
             if (hasFloor)
             {
-                text.Append($" {RatioTo(metric, row, Tool.DockerCli)} |");
+                text.Append($" {RatioTo(metric, row, floor)} |");
             }
 
             text.AppendLine(row.Failures == 0 ? $" {row.Samples.Count} |" : $" {row.Samples.Count} ({row.Failures} failed) |");

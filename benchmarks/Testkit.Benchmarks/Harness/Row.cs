@@ -8,6 +8,9 @@ internal enum Tool
 
     /// <summary>The docker CLI with nothing on top: the floor the SDKs are measured against.</summary>
     DockerCli,
+
+    /// <summary>PostgreSQL's own statement over a plain Npgsql connection: the floor where no container starts (per-test databases).</summary>
+    PostgresServer,
 }
 
 /// <summary>One measured thing, run once per round: it records its laps (e.g. start, dispose) and must remove
@@ -21,11 +24,14 @@ internal sealed record Row(Tool Tool, string Case, Func<Laps, CancellationToken,
 
     public string Name => Case.Length == 0 ? ToolName(Tool) : $"{ToolName(Tool)}: {Case}";
 
+    public static bool IsFloor(Tool tool) => tool is Tool.DockerCli or Tool.PostgresServer;
+
     public static string ToolName(Tool tool) => tool switch
     {
         Tool.Testkit => "Testkit",
         Tool.Testcontainers => "Testcontainers",
         Tool.DockerCli => "docker CLI (floor)",
+        Tool.PostgresServer => "PostgreSQL itself (floor)",
         _ => tool.ToString(),
     };
 }

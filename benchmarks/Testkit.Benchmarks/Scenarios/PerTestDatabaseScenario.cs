@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Npgsql;
 using Testkit.Benchmarks.Harness;
 using Testkit.Postgres;
 using Testkit.Postgres.Databases;
@@ -17,6 +18,7 @@ internal sealed class PerTestDatabaseScenario : Scenario
 
     private PostgresContainer? postgres;
     private PostgresTemplate? pooledTemplate;
+    private NpgsqlDataSource? server;
 
     public override string Key => "databases";
 
@@ -37,6 +39,8 @@ internal sealed class PerTestDatabaseScenario : Scenario
     [
         "One `PostgresContainer` for the whole scenario. Fresh: `pg.CreateDatabaseAsync()` (a clone of the default template, made by a first call in set-up). "
             + $"Pool: `pg.CreateTemplateAsync(new PostgresTemplateOptions {{ PoolSize = {PoolSize} }})`, then `template.CreateDatabaseAsync()`; the pool refills in the background during the pause between runs.",
+        "Floor: the statement Testkit sends for a fresh database, `CREATE DATABASE … TEMPLATE <the default template> STRATEGY FILE_COPY`, "
+            + "on a pooled Npgsql connection to the same server, and `DROP DATABASE … WITH (FORCE)`: what the server and the kernel's file copies cost, with no SDK around them.",
         "Testcontainers has no such feature: no comparison row.",
     ];
 
@@ -46,19 +50,32 @@ internal sealed class PerTestDatabaseScenario : Scenario
         await postgres.StartAsync(cancellationToken);
 
         // The first call copies the database into the default template: set-up, not a take.
-        await (await postgres.CreateDatabaseAsync(cancellationToken)).DisposeAsync();
+        string defaultTemplate;
+        await using (var first = await postgres.CreateDatabaseAsync(cancellationToken))
+        {
+            defaultTemplate = first.TemplateName;
+        }
+
         pooledTemplate = await postgres.CreateTemplateAsync(new PostgresTemplateOptions { PoolSize = PoolSize }, cancellationToken);
-        var server = postgres;
+        server = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(postgres.GetConnectionString()) { Database = "postgres" }.ConnectionString);
+        var container = postgres;
         var template = pooledTemplate;
+        var floor = server;
         return
         [
-            new Row(Tool.Testkit, Fresh, (laps, ct) => TakeAsync(() => server.CreateDatabaseAsync(ct), laps)),
+            new Row(Tool.Testkit, Fresh, (laps, ct) => TakeAsync(() => container.CreateDatabaseAsync(ct), laps)),
             new Row(Tool.Testkit, Pooled, (laps, ct) => TakeAsync(() => template.CreateDatabaseAsync(ct), laps)),
+            new Row(Tool.PostgresServer, (laps, ct) => CloneOnServerAsync(floor, defaultTemplate, laps, ct)),
         ];
     }
 
     public override async ValueTask DisposeAsync()
     {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
         if (pooledTemplate is not null)
         {
             await pooledTemplate.DisposeAsync();
@@ -80,5 +97,27 @@ internal sealed class PerTestDatabaseScenario : Scenario
         clock.Restart();
         await database.DisposeAsync();
         laps.Record(DropLap, clock.Elapsed);
+    }
+
+    private static async Task CloneOnServerAsync(NpgsqlDataSource server, string template, Laps laps, CancellationToken cancellationToken)
+    {
+        var name = "bench_floor_" + Guid.NewGuid().ToString("N")[..12];
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await using (var create = server.CreateCommand($"CREATE DATABASE {name} TEMPLATE \"{template}\" STRATEGY FILE_COPY"))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            laps.Record(TakeLap, clock.Elapsed);
+        }
+        finally
+        {
+            clock.Restart();
+            await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            laps.Record(DropLap, clock.Elapsed);
+        }
     }
 }
