@@ -15,7 +15,7 @@ namespace Testkit.Postgres.Snapshots;
 internal static class SnapshotKey
 {
     // Bump when the way snapshots are made changes, so that no process starts from a snapshot made the old way.
-    private const string Format = "testkit-postgres-snapshot/2";
+    private const string Format = "testkit-postgres-snapshot/3";
 
     public static async Task<string> ComputeAsync(ContainerSettings settings, string baseImageId, string dataDirectory, CancellationToken cancellationToken)
     {
@@ -53,32 +53,10 @@ internal static class SnapshotKey
 
         foreach (var file in settings.Files)
         {
-            Field("file:" + file.Path, string.Create(CultureInfo.InvariantCulture, $"{(int?)file.Mode}|{file.Owner}"));
-            await HashContentAsync(hash, file, cancellationToken).ConfigureAwait(false);
+            var content = await file.ContentHashAsync(cancellationToken).ConfigureAwait(false);
+            Field("file:" + file.Path, string.Create(CultureInfo.InvariantCulture, $"{(int?)file.Mode}|{file.Owner}|{content}"));
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static async Task HashContentAsync(IncrementalHash hash, ContainerFile file, CancellationToken cancellationToken)
-    {
-        if (file.Content is { } content)
-        {
-            hash.AppendData(BitConverter.GetBytes(content.Length));
-            hash.AppendData(content.Span);
-            return;
-        }
-
-        var source = file.SourcePath!;
-        var files = Directory.Exists(source)
-            ? Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            : Enumerable.Repeat(source, 1);
-        foreach (var path in files)
-        {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(source, path) + "\0"));
-            hash.AppendData(BitConverter.GetBytes(bytes.Length));
-            hash.AppendData(bytes);
-        }
     }
 }

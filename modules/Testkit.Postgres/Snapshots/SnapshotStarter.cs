@@ -41,7 +41,7 @@ internal static class SnapshotStarter
         }
 
         var engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
-        var (baseImage, inspected) = await ResolveBaseAsync(engine, settings, logger, cancellationToken).ConfigureAwait(false);
+        var (baseImage, inspected) = await ImageResolver.ResolveAndInspectAsync(engine, settings.Image, settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
         if (inspected.Config?.Volumes?.Keys.FirstOrDefault(v => Contains(v, dataDirectory)) is { } volume)
         {
             logger.SnapshotsOff($"the data directory {dataDirectory} is inside the image's volume {volume}, which a commit leaves out; set PGDATA elsewhere");
@@ -100,31 +100,6 @@ internal static class SnapshotStarter
             // and a second shell through gosu): 50–100 ms of every start, measured here.
             User = prepared.User ?? (string.IsNullOrEmpty(found.DataOwner) ? null : found.DataOwner),
         }, snapshot);
-    }
-
-    /// <summary>The base image's name after substitution and what the engine knows of it; one inspect when the engine has
-    /// it (the core's resolution would inspect it a second time), a pull as the pull policy says when not.</summary>
-    private static async Task<(string Name, Docker.DotNet.Models.ImageInspectResponse Image)> ResolveBaseAsync(
-        DockerEngine engine, ContainerSettings settings, ILogger logger, CancellationToken cancellationToken)
-    {
-        if (settings.PullPolicy != PullPolicy.Always)
-        {
-            var substituted = ImageResolver.Substitutions.TryApply(settings.Image, out var name, out var rule);
-            name = substituted ? name : settings.Image;
-            if (await ImageCleanup.InspectAsync(engine, name, cancellationToken).ConfigureAwait(false) is { } present)
-            {
-                if (substituted)
-                {
-                    logger.ImageSubstituted(name, settings.Image, rule);
-                }
-
-                return (name, present);
-            }
-        }
-
-        var resolved = await ImageResolver.ResolveAsync(engine, settings.Image, settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
-        return (resolved, await ImageCleanup.InspectAsync(engine, resolved, cancellationToken).ConfigureAwait(false)
-            ?? throw new TestkitException($"The image {resolved} disappeared from the engine while the container was being prepared; start it again."));
     }
 
     private static bool Contains(string directory, string path)

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Docker.DotNet.Models;
 using Spectre.Console.Cli;
 using Testkit.Cli.Dev;
 
@@ -42,33 +41,6 @@ internal sealed class ExecCommand : AsyncCommand<ExecCommand.Settings>
             throw CliException.Conflict($"{container.Name} is not running ({container.State}): 'testkit down {settings.Name}' then 'testkit up' starts it again.");
         }
 
-        var exec = await engine.Client.Exec.CreateContainerExecAsync(container.Id, new ContainerExecCreateParameters
-        {
-            Cmd = command,
-            AttachStdin = settings.Interactive,
-            AttachStdout = true,
-            AttachStderr = true,
-        }, cancellationToken).ConfigureAwait(false);
-        using var stream = await engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cancellationToken).ConfigureAwait(false);
-        if (settings.Interactive)
-        {
-            // Not awaited: a command that stops reading (or never reads) must not wait for this process's input to end.
-            _ = Task.Run(async () =>
-            {
-                // File descriptor 0 itself: .NET's console stream would edit and echo lines on a terminal.
-                await using var input = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1);
-                await stream.CopyFromAsync(input, cancellationToken).ConfigureAwait(false);
-                stream.CloseWrite();
-            }, cancellationToken);
-        }
-
-        await using (var stdout = Console.OpenStandardOutput())
-        await using (var stderr = Console.OpenStandardError())
-        {
-            await stream.CopyOutputToAsync(Stream.Null, stdout, stderr, cancellationToken).ConfigureAwait(false);
-        }
-
-        var inspect = await engine.Client.Exec.InspectContainerExecAsync(exec.ID, cancellationToken).ConfigureAwait(false);
-        return (int)Math.Clamp(inspect.ExitCode ?? ExitCodes.Failed, 0, 255);
+        return await DevExec.RunAsync(engine, container.Id, command, settings.Interactive, tty: false, cancellationToken).ConfigureAwait(false);
     }
 }

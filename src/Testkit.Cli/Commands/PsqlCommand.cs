@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Docker.DotNet.Models;
 using Spectre.Console.Cli;
 using Testkit.Cli.Dev;
 using Testkit.Cli.Output;
@@ -54,7 +53,9 @@ internal sealed class PsqlCommand(Terminal terminal) : AsyncCommand<PsqlCommand.
         }
 
         terminal.Note(settings.NoDockerCli ? "Through the Engine API (--no-docker-cli)." : "The docker CLI is not on PATH: through the Engine API.");
-        return await ThroughEngineApiAsync(engine, container.Id, command, tty, cancellationToken).ConfigureAwait(false);
+
+        // Ctrl-C belongs to psql (it cancels the running query), not to this command.
+        return await DevExec.RunAsync(engine, container.Id, command, input: true, tty, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary><c>docker exec -it</c>: the CLI does the terminal's raw mode, resizing and signals as users know them.</summary>
@@ -79,45 +80,6 @@ internal sealed class PsqlCommand(Terminal terminal) : AsyncCommand<PsqlCommand.
         // Ctrl-C belongs to psql (it cancels the running query): wait for it without this command's cancellation.
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         return process.ExitCode;
-    }
-
-    /// <summary>The Engine API's exec, with a TTY when this process has one: the terminal in raw mode, the window size
-    /// passed on, input and output copied both ways.</summary>
-    private static async Task<int> ThroughEngineApiAsync(DockerEngine engine, string containerId, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken)
-    {
-        var exec = await engine.Client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
-        {
-            Cmd = [.. command],
-            AttachStdin = true,
-            AttachStdout = true,
-            AttachStderr = true,
-            TTY = tty,
-            Env = tty ? [$"TERM={Environment.GetEnvironmentVariable("TERM") ?? "xterm"}"] : null!,
-        }, cancellationToken).ConfigureAwait(false);
-        // Read before raw mode: asking .NET for the window size sets up its console, which puts its own settings back.
-        var size = tty ? new ContainerResizeParameters { Height = Console.WindowHeight, Width = Console.WindowWidth } : null;
-        using (tty ? RawTerminal.Enter() : null)
-        {
-            using var stream = await engine.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters { TTY = tty }, CancellationToken.None).ConfigureAwait(false);
-            if (size is not null)
-            {
-                await engine.Client.Exec.ResizeExecTtyAsync(exec.ID, size, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            _ = Task.Run(async () =>
-            {
-                // File descriptor 0 itself: .NET's console stream would edit and echo lines on a terminal.
-                await using var input = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1);
-                await stream.CopyFromAsync(input, CancellationToken.None).ConfigureAwait(false);
-                stream.CloseWrite();
-            }, CancellationToken.None);
-            await using var stdout = Console.OpenStandardOutput();
-            await using var stderr = Console.OpenStandardError();
-            await stream.CopyOutputToAsync(Stream.Null, stdout, stderr, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        var inspect = await engine.Client.Exec.InspectContainerExecAsync(exec.ID, CancellationToken.None).ConfigureAwait(false);
-        return (int)Math.Clamp(inspect.ExitCode ?? ExitCodes.Failed, 0, 255);
     }
 
     private static string? FindOnPath(string program) =>

@@ -27,6 +27,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     private readonly CancellationTokenSource lifetime = new();
     private DockerEngine? engine;
     private string? id;
+    private ImageInspectResponse? resolvedImage; // what the engine knew of Image when it was resolved
     private Dictionary<string, int> mappedPorts = [];
     private Task? outputForwarding;
     private int disposed;
@@ -513,8 +514,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// parameters of a new reusable one (false). Holds the key's lock until the start ends.</summary>
     private async Task<bool> FindReusableAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
     {
-        var image = await Engine.Client.Images.InspectImageAsync(Image!, cancellationToken).ConfigureAwait(false);
-        var key = await Reuse.ReuseKey.ComputeAsync(Settings, image.ID, cancellationToken).ConfigureAwait(false);
+        var key = await Reuse.ReuseKey.ComputeAsync(Settings, resolvedImage!.ID, cancellationToken).ConfigureAwait(false);
         reuseLock = await Reuse.ContainerReuse.LockAsync(key, Settings.StartupTimeout, cancellationToken).ConfigureAwait(false);
         reuseKey = key;
         Reuse.ContainerReuse.Touch(key);
@@ -549,7 +549,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     }
 
     private async Task ResolveImageAsync(CancellationToken cancellationToken) =>
-        Image = await ImageResolver.ResolveAsync(Engine, Settings.Image, Settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
+        (Image, resolvedImage) = await ImageResolver.ResolveAndInspectAsync(Engine, Settings.Image, Settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
 
     private async Task StartCreatedAsync(CancellationToken cancellationToken)
     {

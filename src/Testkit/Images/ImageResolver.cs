@@ -13,7 +13,12 @@ internal static class ImageResolver
     /// <summary>The machine's substitution rules, read once per process.</summary>
     public static ImageSubstitutions Substitutions => MachineSubstitutions.Value;
 
-    public static async Task<string> ResolveAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<string> ResolveAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken) =>
+        (await ResolveAndInspectAsync(engine, requested, policy, logger, cancellationToken).ConfigureAwait(false)).Name;
+
+    /// <summary>As <see cref="ResolveAsync"/>, with what the engine knows of the image: one inspect when it is present.</summary>
+    public static async Task<(string Name, ImageInspectResponse Image)> ResolveAndInspectAsync(
+        DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken)
     {
         string? substitutedFor = null;
         var image = requested;
@@ -23,10 +28,9 @@ internal static class ImageResolver
             (image, substitutedFor) = (replacement, requested);
         }
 
-        var present = policy != PullPolicy.Always && await ExistsAsync(engine, image, cancellationToken).ConfigureAwait(false);
-        if (present)
+        if (policy != PullPolicy.Always && await ImageCleanup.InspectAsync(engine, image, cancellationToken).ConfigureAwait(false) is { } present)
         {
-            return image;
+            return (image, present);
         }
 
         if (policy == PullPolicy.Never)
@@ -54,37 +58,24 @@ internal static class ImageResolver
                     }
                 }),
                 cancellationToken).ConfigureAwait(false);
-            if (pullError is null || await ExistsAsync(engine, image, cancellationToken).ConfigureAwait(false))
-            {
-                return image;
-            }
         }
         catch (DockerApiException e)
         {
             pullError ??= FirstLine(e.ResponseBody) ?? e.Message;
         }
 
-        // Always means "the newest if we can": offline, the copy the engine has still serves.
-        if (policy == PullPolicy.Always && await ExistsAsync(engine, image, cancellationToken).ConfigureAwait(false))
+        if (await ImageCleanup.InspectAsync(engine, image, cancellationToken).ConfigureAwait(false) is { } inspected)
         {
-            logger.PullFailedUsingLocal(image, pullError ?? "unknown error");
-            return image;
+            // Always means "the newest if we can": offline, the copy the engine has still serves.
+            if (pullError is not null)
+            {
+                logger.PullFailedUsingLocal(image, pullError);
+            }
+
+            return (image, inspected);
         }
 
         throw new ImageNotFoundException(image, substitutedFor, pullError ?? "the engine gave no reason", null);
-    }
-
-    private static async Task<bool> ExistsAsync(DockerEngine engine, string image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await engine.Client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return false;
-        }
     }
 
     private static string? FirstLine(string? body)

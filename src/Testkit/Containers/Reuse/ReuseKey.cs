@@ -52,30 +52,9 @@ internal static class ReuseKey
 
         foreach (var file in settings.Files)
         {
-            Line("file", $"{file.Path}|{file.Mode}|{file.Owner}|{await ContentHashAsync(file, cancellationToken).ConfigureAwait(false)}");
+            Line("file", $"{file.Path}|{file.Mode}|{file.Owner}|{await file.ContentHashAsync(cancellationToken).ConfigureAwait(false)}");
         }
 
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
-    }
-
-    private static async Task<string> ContentHashAsync(ContainerFile file, CancellationToken cancellationToken)
-    {
-        if (file.Content is { } content)
-        {
-            return Convert.ToHexString(SHA256.HashData(content.Span));
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var source = file.SourcePath!;
-        IEnumerable<string> files = Directory.Exists(source)
-            ? Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            : [source];
-        foreach (var path in files)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(source, path) + "\0"));
-            hash.AppendData(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
-        }
-
-        return Convert.ToHexString(hash.GetHashAndReset());
     }
 }
