@@ -19,6 +19,9 @@ internal sealed class Laps
         set => phases.Add((value, sinceCreated.Elapsed));
     }
 
+    /// <summary>The phases in the order they began, with the time each began, from the creation of this object.</summary>
+    public IReadOnlyList<(string Phase, TimeSpan At)> Phases => phases;
+
     /// <summary>The phases with the time each began, from the creation of this object.</summary>
     public string PhaseTimes => string.Join(", ", phases.Select(p => $"{p.Phase} @{Format.Duration(p.At)}"));
 

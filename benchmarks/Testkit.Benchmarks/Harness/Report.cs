@@ -20,6 +20,8 @@ internal static class Report
             AppendTable(text, metric);
         }
 
+        AppendPhases(text, result.Phases);
+
         foreach (var note in result.Scenario.Notes)
         {
             text.AppendLine($"- {note}");
@@ -71,6 +73,34 @@ internal static class Report
         {
             text.AppendLine();
         }
+    }
+
+    // Where a run's time went: a column per phase, in the order the runs entered them. Only where a probe has phases of its
+    // own (Kafka's produce, then consume): otherwise the phases are the start lap's end and the dispose, as in the tables.
+    private static void AppendPhases(StringBuilder text, IReadOnlyList<PhaseResult> rows)
+    {
+        var phases = rows.SelectMany(r => r.Phases.Select(p => p.Phase)).Distinct(StringComparer.Ordinal).ToList();
+        if (phases.Count <= 2)
+        {
+            return;
+        }
+
+        text.AppendLine("Where the time went: median time from the start of a run at which each phase began.").AppendLine();
+        text.Append("| |").AppendJoin("", phases.Select(p => $" {p} |")).AppendLine();
+        text.Append("|---|").AppendJoin("", phases.Select(_ => "---:|")).AppendLine();
+        foreach (var row in rows)
+        {
+            text.Append($"| {row.Row.Name} |");
+            foreach (var phase in phases)
+            {
+                var at = row.Phases.FirstOrDefault(p => p.Phase == phase);
+                text.Append(at.Phase is null ? " — |" : $" {Format.Duration(at.MedianAt)} |");
+            }
+
+            text.AppendLine();
+        }
+
+        text.AppendLine();
     }
 
     // To the baseline's row of the same case, else to its row without a case (a variant such as "snapshot starts off").

@@ -9,7 +9,7 @@ internal sealed record RowResult(Row Row, IReadOnlyList<TimeSpan> Samples, int F
 
     public TimeSpan? Max => Samples.Count == 0 ? null : Samples.Max();
 
-    private static TimeSpan MedianOf(IReadOnlyList<TimeSpan> samples)
+    public static TimeSpan MedianOf(IReadOnlyList<TimeSpan> samples)
     {
         var sorted = samples.Order().ToList();
         var middle = sorted.Count / 2;
@@ -23,5 +23,17 @@ internal sealed record MetricResult(Metric Metric, IReadOnlyList<RowResult> Rows
     public RowResult? Find(Tool tool, string @case) => Rows.FirstOrDefault(r => r.Row.Tool == tool && r.Row.Case == @case);
 }
 
+/// <summary>When a row's runs began each phase (e.g. "first answer", "produce"), as the median over its successful runs.</summary>
+internal sealed record PhaseResult(Row Row, IReadOnlyList<(string Phase, TimeSpan MedianAt)> Phases)
+{
+    public static PhaseResult Of(Row row, IReadOnlyList<Laps> runs) => new(row, [.. runs
+        .SelectMany(run => run.Phases)
+        .GroupBy(p => p.Phase, StringComparer.Ordinal)
+        .Select(g => (g.Key, RowResult.MedianOf([.. g.Select(p => p.At)])))]);
+}
+
 /// <summary>Everything one scenario measured, or why it did not run.</summary>
-internal sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<MetricResult> Metrics, string? FailedToRun = null);
+internal sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<MetricResult> Metrics, string? FailedToRun = null)
+{
+    public IReadOnlyList<PhaseResult> Phases { get; init; } = [];
+}

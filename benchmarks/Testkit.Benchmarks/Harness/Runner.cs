@@ -66,7 +66,7 @@ internal sealed class Runner(BenchOptions options, TextWriter progress)
                 row,
                 [.. samples[row].Where(l => l.All.ContainsKey(metric.Lap)).Select(l => l.All[metric.Lap])],
                 failures[row]))])).ToList();
-            return new ScenarioResult(scenario, metrics);
+            return new ScenarioResult(scenario, metrics) { Phases = [.. rows.Where(r => samples[r].Count > 0).Select(r => PhaseResult.Of(r, samples[r]))] };
         }
         finally
         {
