@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Testkit.Engine;
 
 namespace Testkit.Watchdog;
 
@@ -158,29 +159,6 @@ internal sealed class EngineHttp : IDisposable
             return errors == SslPolicyErrors.None;
         }
 
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(trustedRoots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        var presented = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        try
-        {
-            return custom.Build(presented);
-        }
-        finally
-        {
-            if (!ReferenceEquals(presented, certificate))
-            {
-                presented.Dispose();
-            }
-        }
+        return CustomRootTrust.Check(certificate, chain, trustedRoots) is null;
     }
 }

@@ -144,33 +144,8 @@ internal sealed class EngineTlsMaterial : IAuthProvider, IDisposable
             return errors == SslPolicyErrors.None || Reject($"the engine's certificate is not trusted by this machine ({errors})");
         }
 
-        // Only the given CA counts, as with 'docker --tlsverify': a certificate the system trusts is not enough.
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(trustedRoots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        var presented = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        try
-        {
-            return custom.Build(presented)
-                || Reject($"the engine's certificate does not chain to {Settings.CaCertificatePath} ("
-                    + string.Join("; ", custom.ChainStatus.Select(s => s.StatusInformation.Trim())) + ")");
-        }
-        finally
-        {
-            if (!ReferenceEquals(presented, certificate))
-            {
-                presented.Dispose();
-            }
-        }
+        return CustomRootTrust.Check(certificate, chain, trustedRoots) is not { } failure
+            || Reject($"the engine's certificate does not chain to {Settings.CaCertificatePath} ({failure})");
     }
 
     private bool Reject(string reason)
