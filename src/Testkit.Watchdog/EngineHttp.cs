@@ -75,7 +75,7 @@ internal sealed class EngineHttp : IDisposable
 
                     if (options.CertificatePath is { } certPath && options.KeyPath is { } keyPath)
                     {
-                        clientCertificate = LoadClientCertificate(certPath, keyPath);
+                        clientCertificate = EngineCertificates.LoadClientCertificate(certPath, keyPath);
                     }
 
                     handler.SslOptions = new SslClientAuthenticationOptions
@@ -126,21 +126,6 @@ internal sealed class EngineHttp : IDisposable
         }
     }
 
-    private static X509Certificate2 LoadClientCertificate(string certPath, string keyPath)
-    {
-        var certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-        if (!OperatingSystem.IsWindows())
-        {
-            return certificate;
-        }
-
-        // Windows' TLS stack cannot use the ephemeral key of a PEM-loaded certificate: round-trip it through PKCS#12.
-        using (certificate)
-        {
-            return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-        }
-    }
-
     /// <summary>The same rule as the SDK's: with verification, only the given CA counts (as with 'docker --tlsverify').</summary>
     private bool Validate(bool verify, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
@@ -159,6 +144,6 @@ internal sealed class EngineHttp : IDisposable
             return errors == SslPolicyErrors.None;
         }
 
-        return CustomRootTrust.Check(certificate, chain, trustedRoots) is null;
+        return EngineCertificates.CheckChain(certificate, chain, trustedRoots) is null;
     }
 }

@@ -52,7 +52,7 @@ internal sealed class EngineTlsMaterial : IAuthProvider, IDisposable
 
             if (settings.ClientCertificatePath is { } certPath && settings.ClientKeyPath is { } keyPath)
             {
-                client = LoadClientCertificate(certPath, keyPath);
+                client = EngineCertificates.LoadClientCertificate(certPath, keyPath);
             }
             else if (settings.ClientCertificatePath is not null || settings.ClientKeyPath is not null)
             {
@@ -97,21 +97,6 @@ internal sealed class EngineTlsMaterial : IAuthProvider, IDisposable
     /// <inheritdoc />
     public void Dispose() => Dispose(trustedRoots, clientCertificate);
 
-    private static X509Certificate2 LoadClientCertificate(string certPath, string keyPath)
-    {
-        var certificate = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-        if (!OperatingSystem.IsWindows())
-        {
-            return certificate;
-        }
-
-        // Windows' TLS stack (SChannel) cannot use the ephemeral key of a PEM-loaded certificate: round-trip it through PKCS#12.
-        using (certificate)
-        {
-            return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-        }
-    }
-
     private static void Dispose(X509Certificate2Collection roots, X509Certificate2? client)
     {
         foreach (var root in roots)
@@ -144,7 +129,7 @@ internal sealed class EngineTlsMaterial : IAuthProvider, IDisposable
             return errors == SslPolicyErrors.None || Reject($"the engine's certificate is not trusted by this machine ({errors})");
         }
 
-        return CustomRootTrust.Check(certificate, chain, trustedRoots) is not { } failure
+        return EngineCertificates.CheckChain(certificate, chain, trustedRoots) is not { } failure
             || Reject($"the engine's certificate does not chain to {Settings.CaCertificatePath} ({failure})");
     }
 
