@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Testkit.Postgres.Databases;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Postgres.Tests;
 
 /// <summary>One server for the tests that share it, as a test suite would: init scripts made a table with a row.</summary>
 public sealed class SharedPostgres : IAsyncLifetime
 {
-    public RecordingLogger Logger { get; } = new();
+    internal RecordingLogger Logger { get; } = new();
 
     public PostgresContainer Container { get; private set; } = null!;
 
@@ -385,18 +386,4 @@ public class PostgresDatabaseTests(SharedPostgres shared) : IClassFixture<Shared
             await Task.Delay(10);
         }
     }
-}
-
-public sealed class RecordingLogger : ILogger
-{
-    public ConcurrentQueue<(LogLevel Level, int EventId, string Message)> Entries { get; } = new();
-
-    public int Count(int eventId) => Entries.Count(e => e.EventId == eventId);
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Entries.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
 }

@@ -5,6 +5,7 @@ using Npgsql;
 using Testkit.Engine;
 using Testkit.Images;
 using Testkit.Postgres.Snapshots;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Postgres.Tests;
 
@@ -107,7 +108,7 @@ public sealed class PostgresSnapshotTests : IAsyncLifetime
     [Fact]
     public async Task A_start_from_a_snapshot_has_its_own_password_the_earlier_one_fails_and_neither_is_logged()
     {
-        var log = new CapturedLog();
+        var log = new RecordingLogger();
         var first = await StartAsync(new PostgresBuilder().WithDatabase(database).WithPassword("first-password"));
         var second = await StartAsync(new PostgresBuilder().WithDatabase(database).WithPassword("second-password").WithContainer(c => c.WithLogger(log)));
 
@@ -286,17 +287,5 @@ public sealed class PostgresSnapshotTests : IAsyncLifetime
     {
         public async ValueTask DisposeAsync() =>
             await engine.Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
-    }
-
-    private sealed class CapturedLog : ILogger
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Enqueue(formatter(state, exception) + exception);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Testkit.Images;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Tests.Images;
 
@@ -77,7 +78,7 @@ public sealed class AuthConfigsTests : IDisposable
         var auth = await AuthConfigs.Load(directory).GetAsync("registry.example/app:1", searchPath: directory, logger, default);
 
         Assert.Equal(("u", "p"), (auth?.Username, auth?.Password));
-        Assert.DoesNotContain(logger.Lines, l => l.Contains("u:p", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Messages, l => l.Contains("u:p", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class AuthConfigsTests : IDisposable
         var auth = await configs.GetAsync("registry.example/app", searchPath: directory, logger, default);
 
         Assert.Equal("file-user", auth?.Username);
-        Assert.Contains(logger.Lines, l => l.Contains("docker-credential-testkit-absent", StringComparison.Ordinal) && l.Contains("not on PATH", StringComparison.Ordinal));
+        Assert.Contains(logger.Messages, l => l.Contains("docker-credential-testkit-absent", StringComparison.Ordinal) && l.Contains("not on PATH", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -129,8 +130,8 @@ public sealed class AuthConfigsTests : IDisposable
         Assert.Equal("hub-token", hub?.IdentityToken);
         Assert.Null(hub?.Username);
         Assert.Equal("file-user", fallback?.Username);
-        Assert.Contains(logger.Lines, l => l.Contains("credentials not found", StringComparison.Ordinal));
-        Assert.DoesNotContain(logger.Lines, l => l.Contains("helper-pass", StringComparison.Ordinal) || l.Contains("hub-token", StringComparison.Ordinal)
+        Assert.Contains(logger.Messages, l => l.Contains("credentials not found", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Messages, l => l.Contains("helper-pass", StringComparison.Ordinal) || l.Contains("hub-token", StringComparison.Ordinal)
                                                || l.Contains("file-pass", StringComparison.Ordinal));
     }
 
@@ -145,32 +146,4 @@ public sealed class AuthConfigsTests : IDisposable
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     private static string Json(object value) => System.Text.Json.JsonSerializer.Serialize(value);
-
-    private sealed class RecordingLogger : ILogger
-    {
-        private readonly List<string> lines = [];
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (lines)
-                {
-                    return [.. lines];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (lines)
-            {
-                lines.Add(formatter(state, exception));
-            }
-        }
-    }
 }

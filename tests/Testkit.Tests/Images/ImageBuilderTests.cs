@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Testkit.Cleanup;
 using Testkit.Images;
-using Testkit.Tests.Networks;
 using Xunit.Abstractions;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Tests.Images;
 
@@ -163,7 +163,7 @@ public class ImageBuilderTests(ITestOutputHelper output)
             await File.WriteAllBytesAsync(path, bytes);
         }
 
-        var events = new EventRecorder();
+        var events = new RecordingLogger();
         var builder = new ImageBuilder(context.Directory).WithLogger(events);
         var clock = Stopwatch.StartNew();
         var first = await builder.BuildAsync();

@@ -1,6 +1,7 @@
 using Testkit.Cleanup;
 using Testkit.Containers;
 using Testkit.Networks;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Tests.Networks;
 
@@ -64,7 +65,7 @@ public class NetworkTests
     [Fact]
     public async Task Concurrent_and_repeated_creates_make_one_network()
     {
-        var log = new EventRecorder();
+        var log = new RecordingLogger();
         await using var network = new NetworkBuilder().WithLogger(log).Build();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => network.CreateAsync())));

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Testkit.Cleanup;
 using Testkit.Containers;
-using Testkit.Tests.Networks;
 using Testkit.Volumes;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Tests.Volumes;
 
@@ -52,7 +52,7 @@ public class VolumeTests
     [Fact]
     public async Task Concurrent_and_repeated_creates_succeed_and_make_one_volume()
     {
-        var log = new EventRecorder();
+        var log = new RecordingLogger();
         await using var volume = new VolumeBuilder().WithLogger(log).Build();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => volume.CreateAsync())));
@@ -96,7 +96,7 @@ public class VolumeTests
     [Fact]
     public async Task Data_survives_a_stop_and_start_and_the_container_and_is_seen_by_a_second_container()
     {
-        var log = new EventRecorder();
+        var log = new RecordingLogger();
         await using var volume = new VolumeBuilder().WithLogger(log).Build();
         await using (var writer = Debian.WithVolumeMount(volume, "/data").Build())
         {
@@ -121,7 +121,7 @@ public class VolumeTests
             // Still mounted: the volume stays, says why, and a later dispose removes it.
             await volume.DisposeAsync();
             Assert.True(await VolumeProbe.IsListedAsync(volume.Name));
-            Assert.Contains(log.Events, e => e.Id == 312 && e.Level == LogLevel.Warning && e.Message.Contains(volume.Name, StringComparison.Ordinal));
+            Assert.Contains(log.Entries, e => e.EventId == 312 && e.Level == LogLevel.Warning && e.Message.Contains(volume.Name, StringComparison.Ordinal));
         }
 
         await volume.DisposeAsync();
