@@ -17,19 +17,6 @@ internal static class PostgresProbe
     }
 
     /// <summary>Polls every <paramref name="interval"/> until <c>SELECT 1</c> answers: what a script without readiness logic does.</summary>
-    public static async Task PollSelectOneAsync(string connectionString, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                await SelectOneAsync(connectionString, cancellationToken);
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(interval, cancellationToken);
-            }
-        }
-    }
+    public static Task PollSelectOneAsync(string connectionString, TimeSpan interval, CancellationToken cancellationToken) =>
+        FixedPolling.UntilAsync(ct => SelectOneAsync(connectionString, ct), e => e is NpgsqlException or IOException or TimeoutException, interval, cancellationToken);
 }

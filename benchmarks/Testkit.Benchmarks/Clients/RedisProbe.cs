@@ -15,19 +15,6 @@ internal static class RedisProbe
     }
 
     /// <summary>Polls every <paramref name="interval"/> until PING answers.</summary>
-    public static async Task PollPingAsync(string host, int port, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                await PingAsync(host, port, cancellationToken);
-                return;
-            }
-            catch (Exception e) when (e is RedisException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(interval, cancellationToken);
-            }
-        }
-    }
+    public static Task PollPingAsync(string host, int port, TimeSpan interval, CancellationToken cancellationToken) =>
+        FixedPolling.UntilAsync(ct => PingAsync(host, port, ct), e => e is RedisException or IOException or TimeoutException, interval, cancellationToken);
 }
