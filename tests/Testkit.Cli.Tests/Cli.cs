@@ -80,6 +80,14 @@ public static class Cli
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>The dev service <paramref name="name"/> as <c>testkit ls --json</c> lists it; fails the test when ls fails.</summary>
+    public static async Task<System.Text.Json.JsonElement> ListedServiceAsync(string name)
+    {
+        var listed = await RunAsync("ls", "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        return listed.Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+    }
+
     /// <summary>A name no parallel run uses.</summary>
     public static string UniqueName() => "tk-cli-" + Guid.NewGuid().ToString("N")[..8];
 

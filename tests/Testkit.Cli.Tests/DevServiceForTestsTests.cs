@@ -41,8 +41,7 @@ public sealed class DevServiceForTestsTests
                 Environment.SetEnvironmentVariable(DevServices.EnvironmentVariable, null);
             }
 
-            var listed = await Cli.RunAsync("ls", "--json");
-            var service = listed.Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+            var service = await Cli.ListedServiceAsync(name);
             Assert.Equal("running", service.GetProperty("status").GetString());
         }
         finally
@@ -95,9 +94,7 @@ public sealed class DevServiceForTestsTests
                 Environment.SetEnvironmentVariable(DevServices.EnvironmentVariable, null);
             }
 
-            var listed = await Cli.RunAsync("ls", "--json");
-            Assert.True(listed.ExitCode == 0, listed.ToString());
-            var service = listed.Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+            var service = await Cli.ListedServiceAsync(name);
             Assert.Equal("running", service.GetProperty("status").GetString());
         }
         finally

@@ -56,7 +56,7 @@ public sealed class OtherServicesTests
             Assert.True(up.ExitCode == 0, up.ToString());
             Assert.Equal($"127.0.0.1:{port}", up.Json.GetProperty("connectionString").GetString());
 
-            var service = (await Cli.RunAsync("ls", "--json")).Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+            var service = await Cli.ListedServiceAsync(name);
             Assert.Equal("running", service.GetProperty("status").GetString());
             Assert.Equal(["main", "zookeeper"], service.GetProperty("containers").EnumerateArray().Select(c => c.GetProperty("role").GetString()));
             Assert.Equal([$"testkit-dev-{name}"], service.GetProperty("networks").EnumerateArray().Select(n => n.GetString()));

@@ -33,9 +33,7 @@ public sealed class PostgresDevServiceTests
             Assert.Empty(await Engine.ContainersAsync(name));
             Assert.Equal([$"testkit-dev-{name}"], down.Json.GetProperty("keptVolumes").EnumerateArray().Select(v => v.GetString()));
 
-            var listed = await Cli.RunAsync("ls", "--json");
-            Assert.True(listed.ExitCode == 0, listed.ToString());
-            var service = listed.Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+            var service = await Cli.ListedServiceAsync(name);
             Assert.Equal("down", service.GetProperty("status").GetString());
             Assert.Equal(0, service.GetProperty("containers").GetArrayLength());
 
@@ -49,9 +47,7 @@ public sealed class PostgresDevServiceTests
             Assert.True(select.ExitCode == 0, select.ToString());
             Assert.Equal("kept across down and up", select.Stdout.Trim());
 
-            var listedAgain = await Cli.RunAsync("ls", "--json");
-            Assert.True(listedAgain.ExitCode == 0, listedAgain.ToString());
-            var running = listedAgain.Json.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+            var running = await Cli.ListedServiceAsync(name);
             Assert.Equal("running", running.GetProperty("status").GetString());
             var container = running.GetProperty("containers").EnumerateArray().Single();
             Assert.Equal("postgres:15", container.GetProperty("image").GetString());
