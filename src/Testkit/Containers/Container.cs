@@ -34,6 +34,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     private string? reuseKey;
     private string? attachedDevService;
     private IDisposable? reuseLock;
+    private DateTimeOffset? previousRunEnded; // set by a start after a stop: what waits read begins there
 
     /// <summary>Describes a container; nothing happens on the engine until <see cref="StartAsync"/>.</summary>
     public Container(ContainerSettings settings)
@@ -107,6 +108,7 @@ public class Container : IWaitTarget, IAsyncDisposable
             }
             else
             {
+                previousRunEnded = await PreviousRunEndedAsync(cancellationToken).ConfigureAwait(false);
                 await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -265,6 +267,10 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     /// <summary>The container's log lines from its start, then new ones as they come, until cancelled or it stops.</summary>
     public IAsyncEnumerable<LogLine> FollowLogsAsync(CancellationToken cancellationToken = default) => FollowLogsAsync(null, cancellationToken);
+
+    // Waits read what this run logged: after a stop and start, the previous run's "ready" line would otherwise count.
+    IAsyncEnumerable<LogLine> IWaitTarget.FollowLogsAsync(CancellationToken cancellationToken) =>
+        FollowLogsAsync(previousRunEnded is { } ended ? new LogOptions(Since: ended) : null, cancellationToken);
 
     /// <summary>Runs a command inside the running container and returns its exit code and output.</summary>
     public Task<ExecResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
@@ -436,9 +442,28 @@ public class Container : IWaitTarget, IAsyncDisposable
         ShowStdout = true,
         ShowStderr = true,
         Follow = follow,
-        Since = options?.Since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)!,
+        Since = options?.Since is { } since ? UnixTimestamp(since) : null!,
         Tail = options?.Tail?.ToString(CultureInfo.InvariantCulture)!,
     };
+
+    // Seconds with nanoseconds, as the engine takes them: whole seconds would let a run's lines of the same second in.
+    private static string UnixTimestamp(DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return string.Create(CultureInfo.InvariantCulture, $"{ticks / TimeSpan.TicksPerSecond}.{ticks % TimeSpan.TicksPerSecond * 100:D9}");
+    }
+
+    /// <summary>When the container's previous run ended (the engine's clock, as its log timestamps), or null if it never ran
+    /// or still runs.</summary>
+    private async Task<DateTimeOffset?> PreviousRunEndedAsync(CancellationToken cancellationToken)
+    {
+        var state = (await Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false)).State;
+        return state is { Running: false }
+            && DateTimeOffset.TryParse(state.FinishedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ended)
+            && ended.Year > 1
+                ? ended
+                : null;
+    }
 
     private async Task CreateAndStartAsync(CancellationToken cancellationToken)
     {

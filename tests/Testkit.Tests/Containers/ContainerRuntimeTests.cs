@@ -43,8 +43,25 @@ public class ContainerRuntimeTests
         Assert.True((await container.GetStateAsync()).Running);
 
         await container.KillAsync("SIGTERM");
-        Assert.Equal(42, await container.WaitForExitAsync());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // the trap ends it within 0.1 s
+        Assert.Equal(42, await container.WaitForExitAsync(deadline.Token));
         Assert.Equal(42, (await container.GetStateAsync()).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_log_wait_after_a_restart_waits_for_the_new_runs_line()
+    {
+        // Each run numbers itself and says "up" half a second after it starts: the first run's line must not satisfy the
+        // wait of the second start.
+        await using var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("bash", "-c", "n=$(( $(cat /runs 2>/dev/null || echo 0) + 1 )); echo $n > /runs; sleep 0.5; echo \"up $n\"; exec sleep infinity")
+            .WithWaitStrategy(Wait.ForLogMessage("^up \\d+$"))
+            .Build();
+        await container.StartAsync();
+
+        await container.RestartAsync(TimeSpan.Zero);
+
+        Assert.Contains("up 2", (await container.GetLogsAsync()).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
