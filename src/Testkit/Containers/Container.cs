@@ -109,6 +109,12 @@ public class Container : IWaitTarget, IAsyncDisposable
             else
             {
                 previousRunEnded = await PreviousRunEndedAsync(cancellationToken).ConfigureAwait(false);
+                if (previousRunEnded is not null && outputForwarding is { IsCompleted: false } previousForwarding)
+                {
+                    // Its log stream ends with the run it followed (the engine closes it on exit); the new run gets a new one.
+                    await Task.WhenAny(previousForwarding, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+                }
+
                 await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -661,7 +667,10 @@ public class Container : IWaitTarget, IAsyncDisposable
     {
         try
         {
-            await foreach (var line in FollowLogsAsync(new LogOptions(Since: DateTimeOffset.UtcNow - StartDuration - TimeSpan.FromSeconds(1)), cancellationToken).ConfigureAwait(false))
+            // After a stop and start, from the end of the previous run (forwarded already); else about this start (a reused
+            // container's earlier runs are not this test's output).
+            var since = previousRunEnded ?? DateTimeOffset.UtcNow - StartDuration - TimeSpan.FromSeconds(1);
+            await foreach (var line in FollowLogsAsync(new LogOptions(Since: since), cancellationToken).ConfigureAwait(false))
             {
                 foreach (var consumer in Settings.OutputConsumers)
                 {

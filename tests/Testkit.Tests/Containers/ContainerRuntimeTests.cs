@@ -65,6 +65,24 @@ public class ContainerRuntimeTests
     }
 
     [Fact]
+    public async Task Output_consumers_get_each_runs_lines_once_across_a_restart()
+    {
+        var lines = new ConcurrentQueue<string>();
+        await using var container = new ContainerBuilder("debian:bookworm")
+            .WithCommand("bash", "-c", "n=$(( $(cat /runs 2>/dev/null || echo 0) + 1 )); echo $n > /runs; echo \"run $n\"; exec sleep infinity")
+            .WithWaitStrategy(Wait.ForLogMessage("^run \\d+$"))
+            .WithOutputConsumer(line => lines.Enqueue(line.Text))
+            .Build();
+        await container.StartAsync();
+        await Eventually.ReturnsAsync(() => Task.FromResult(lines.ToArray()), l => l.Contains("run 1"), "the first run's line");
+
+        await container.RestartAsync(TimeSpan.Zero);
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(lines.ToArray()), l => l.Contains("run 2"), "the second run's line");
+        Assert.Equal(["run 1", "run 2"], lines.ToArray());
+    }
+
+    [Fact]
     public async Task Exec_takes_environment_user_and_working_directory_and_streams_long_output()
     {
         await using var container = Sleeper.Build();
