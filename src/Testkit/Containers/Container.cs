@@ -108,14 +108,7 @@ public class Container : IWaitTarget, IAsyncDisposable
             }
             else
             {
-                previousRunEnded = await PreviousRunEndedAsync(cancellationToken).ConfigureAwait(false);
-                if (previousRunEnded is not null && outputForwarding is { IsCompleted: false } previousForwarding)
-                {
-                    // Its log stream ends with the run it followed (the engine closes it on exit); the new run gets a new one.
-                    await Task.WhenAny(previousForwarding, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
-                }
-
-                await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
+                previousRunEnded = PreviousRunEnd(await StartCreatedAsync(cancellationToken).ConfigureAwait(false));
             }
 
             if (attachedDevService is null)
@@ -145,7 +138,18 @@ public class Container : IWaitTarget, IAsyncDisposable
 
         StartDuration = clock.Elapsed;
         logger.ContainerReady(ShortId, Image, clock.ElapsedMilliseconds);
-        if (!Settings.OutputConsumers.IsEmpty && outputForwarding is null or { IsCompleted: true })
+        if (Settings.OutputConsumers.IsEmpty)
+        {
+            return;
+        }
+
+        if (previousRunEnded is not null && outputForwarding is { IsCompleted: false } previousForwarding)
+        {
+            // Its log stream ends with the run it followed (the engine closes it on exit); the new run gets a new one.
+            await Task.WhenAny(previousForwarding, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (outputForwarding is null or { IsCompleted: true })
         {
             outputForwarding = ForwardOutputAsync(lifetime.Token);
         }
@@ -459,17 +463,12 @@ public class Container : IWaitTarget, IAsyncDisposable
         return string.Create(CultureInfo.InvariantCulture, $"{ticks / TimeSpan.TicksPerSecond}.{ticks % TimeSpan.TicksPerSecond * 100:D9}");
     }
 
-    /// <summary>When the container's previous run ended (the engine's clock, as its log timestamps), or null if it never ran
-    /// or still runs.</summary>
-    private async Task<DateTimeOffset?> PreviousRunEndedAsync(CancellationToken cancellationToken)
-    {
-        var state = (await Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false)).State;
-        return state is { Running: false }
-            && DateTimeOffset.TryParse(state.FinishedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ended)
-            && ended.Year > 1
-                ? ended
-                : null;
-    }
+    /// <summary>When the container's previous run ended (the engine's clock, as its log timestamps), read from the inspect
+    /// of the run that followed it: the engine keeps FinishedAt until that run ends too. Null if it never ran before.</summary>
+    private static DateTimeOffset? PreviousRunEnd(ContainerInspectResponse started) =>
+        DateTimeOffset.TryParse(started.State?.FinishedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ended) && ended.Year > 1
+            ? ended
+            : null;
 
     private async Task CreateAndStartAsync(CancellationToken cancellationToken)
     {
@@ -582,7 +581,8 @@ public class Container : IWaitTarget, IAsyncDisposable
     private async Task ResolveImageAsync(CancellationToken cancellationToken) =>
         (Image, resolvedImage) = await ImageResolver.ResolveAndInspectAsync(Engine, Settings.Image, Settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
 
-    private async Task StartCreatedAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the created container and returns the engine's inspect of it, which gave its name and host ports.</summary>
+    private async Task<ContainerInspectResponse> StartCreatedAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -607,6 +607,8 @@ public class Container : IWaitTarget, IAsyncDisposable
         {
             logger.ContainerStarted(ShortId, Image, string.Join(", ", mappedPorts.Select(p => $"{p.Key}->{Host}:{p.Value}")));
         }
+
+        return inspect;
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
