@@ -185,26 +185,26 @@ public sealed class KafkaContainer : Container
             await zookeeperStart.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        await DisposeCompanionsAsync().ConfigureAwait(false);
+        await DisposeCompanionsAsync(Task.CompletedTask).ConfigureAwait(false);
     }
 
     /// <summary>Removes the broker and its ZooKeeper container, then their network.</summary>
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await base.DisposeAsyncCore().ConfigureAwait(false);
-        await DisposeCompanionsAsync().ConfigureAwait(false);
-    }
+    protected override async ValueTask DisposeAsyncCore() =>
+        await DisposeCompanionsAsync(base.DisposeAsyncCore().AsTask()).ConfigureAwait(false);
 
-    private async ValueTask DisposeCompanionsAsync()
+    // ZooKeeper's container is removed while the broker's removal (alongside) runs; the network once both have left it.
+    private async ValueTask DisposeCompanionsAsync(Task alongside)
     {
-        if (ZooKeeper is not null)
+        try
         {
-            await ZooKeeper.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(alongside, ZooKeeper?.DisposeAsync().AsTask() ?? Task.CompletedTask).ConfigureAwait(false);
         }
-
-        if (Network is not null)
+        finally
         {
-            await Network.DisposeAsync().ConfigureAwait(false);
+            if (Network is not null)
+            {
+                await Network.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
