@@ -81,23 +81,13 @@ internal static class KafkaProbe
         config.ReconnectBackoffMs = 10;
         config.ReconnectBackoffMaxMs = 50;
         using var admin = new AdminClientBuilder(config).SetLogHandler(Log).Build();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                if (admin.GetMetadata(TimeSpan.FromSeconds(1)).Brokers.Count > 0)
-                {
-                    return;
-                }
-            }
-            catch (KafkaException)
-            {
-                // Not answering yet.
-            }
 
-            await Task.Delay(10, cancellationToken);
-        }
+        // librdkafka blocks the calling thread until the answer or the timeout; an answer without a broker is "not yet" too.
+        await FixedPolling.UntilAsync(
+            _ => admin.GetMetadata(TimeSpan.FromSeconds(1)).Brokers.Count > 0 ? Task.CompletedTask : throw new KafkaException(ErrorCode.BrokerNotAvailable),
+            e => e is KafkaException,
+            TimeSpan.FromMilliseconds(10),
+            cancellationToken);
     }
 
     // librdkafka's warnings (deprecated settings for 0.9, the metadata parse error while a topic is auto-created) are
