@@ -15,13 +15,10 @@ internal static class LocalImages
 
     public static string Kafka { get; } = Substitutions.Apply(Testkit.Kafka.KafkaContainer.DefaultImage);
 
-    public static string ZooKeeper { get; } = Substitutions.Apply(Testkit.Kafka.ZooKeeperContainer.DefaultImage);
-
     public static IEnumerable<(string Official, string Local)> All =>
     [
         (Testkit.Postgres.PostgresContainer.DefaultImage, Postgres),
         (Testkit.Redis.RedisContainer.DefaultImage, Redis),
         (Testkit.Kafka.KafkaContainer.DefaultImage, Kafka),
-        (Testkit.Kafka.ZooKeeperContainer.DefaultImage, ZooKeeper),
     ];
 }
