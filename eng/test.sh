@@ -11,7 +11,13 @@ dotnet build Testkit.sln --nologo -v quiet -clp:ErrorsOnly
 
 log=$(mktemp)
 before=$(mktemp)
-trap 'rm -f "$log" "$before"' EXIT
+# The suite runs as on a fresh machine, and never touches the user's own dev services, passwords or reuse ledger:
+# an empty TESTKIT_HOME of its own, carrying over only what set-up wrote there (the image substitutions).
+setup_home=${TESTKIT_HOME:-$HOME/.testkit}
+TESTKIT_HOME=$(mktemp -d)
+export TESTKIT_HOME
+if [ -f "$setup_home/images.conf" ]; then cp "$setup_home/images.conf" "$TESTKIT_HOME/"; fi
+trap 'rm -rf "$log" "$before" "$TESTKIT_HOME"' EXIT
 # What exists before the tests, so that anything left after them is a leak, labelled or not.
 engine_resources() {
   { docker ps -aq --no-trunc | sed 's/^/container /'

@@ -69,6 +69,7 @@ public sealed partial class PostgresContainer
     {
         // First stop the pools' background clones and close the admin connections, while the server still answers.
         await DatabaseAdmin.DisposeAsync().ConfigureAwait(false);
+        await StopCleanlyIfDataPersistsAsync().ConfigureAwait(false);
         await base.DisposeAsyncCore().ConfigureAwait(false);
     }
 }

@@ -91,7 +91,7 @@ public sealed partial class PostgresContainer : Container
         var settings = options.Customize(container).Settings;
         if (options.DataOnTmpfs)
         {
-            var dataDirectory = settings.Environment.GetValueOrDefault("PGDATA") ?? "/var/lib/postgresql/data";
+            var dataDirectory = settings.Environment.GetValueOrDefault("PGDATA") ?? PostgresSnapshots.ImageDataDirectory;
             settings = settings with { Mounts = settings.Mounts.Add(new Mount(MountType.Tmpfs, "", dataDirectory)) };
         }
 
@@ -125,6 +125,29 @@ public sealed partial class PostgresContainer : Container
                 ? prepared.WaitStrategies.Replace(Ready, ReadyFromSnapshot, ReferenceEqualityComparer.Instance)
                 : [SnapshotPassword.Set, .. prepared.WaitStrategies],
         };
+    }
+
+    /// <summary>Removal kills the server, which with the test defaults (<c>synchronous_commit=off</c>) loses the last
+    /// commits: harmless for data that goes with the container, not for a volume or a host directory that keeps it for a
+    /// later container. Such a server gets the image's stop signal (SIGINT: a fast shutdown with a checkpoint) first.</summary>
+    private async Task StopCleanlyIfDataPersistsAsync()
+    {
+        var dataDirectory = Settings.Environment.GetValueOrDefault("PGDATA") ?? PostgresSnapshots.ImageDataDirectory;
+        var kept = DevService is not null || (Settings.Reuse && Containers.Reuse.ContainerReuse.Enabled);
+        if (Name is null || kept || !Settings.Mounts.Any(m => m.Type is MountType.Volume or MountType.Bind && SnapshotStarter.Contains(m.Target, dataDirectory)))
+        {
+            return;
+        }
+
+        try
+        {
+            await StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A server that cannot stop cleanly (gone, engine busy) is removed all the same.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     // A dev service standing in for this container (TESTKIT_DEV_SERVICES) brings its own user, database and password.

@@ -6,6 +6,7 @@ using Testkit.Engine;
 using Testkit.Images;
 using Testkit.Postgres.Snapshots;
 using Testkit.Tests.Shared;
+using Testkit.Volumes;
 
 namespace Testkit.Postgres.Tests;
 
@@ -204,6 +205,28 @@ public sealed class PostgresSnapshotTests : IAsyncLifetime
     }
 
     private static ILogger Log { get; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    [Fact]
+    public async Task A_volume_at_the_images_data_directory_holds_the_data_and_a_second_container_on_it_sees_it()
+    {
+        // Snapshots are on by default: the volume is where the user wants the data, so it must be used, not bypassed.
+        await using var volume = new VolumeBuilder().Build();
+        var builder = new PostgresBuilder().WithDatabase(database)
+            .WithContainer(c => c.WithVolumeMount(volume, PostgresSnapshots.ImageDataDirectory));
+
+        await using (var first = builder.Build())
+        {
+            await first.StartAsync();
+            Assert.Null(first.SnapshotImage);
+            Assert.Equal(PostgresSnapshots.ImageDataDirectory, await QueryAsync(first, "SHOW data_directory"));
+            await QueryAsync(first, "CREATE TABLE kept (origin text); INSERT INTO kept VALUES ('first container')");
+        }
+
+        await using var second = builder.Build();
+        await second.StartAsync();
+        Assert.Null(second.SnapshotImage);
+        Assert.Equal("first container", await QueryAsync(second, "SELECT origin FROM kept"));
+    }
 
     private async Task<PostgresContainer> StartAsync(PostgresBuilder builder)
     {

@@ -35,6 +35,10 @@ public static class PostgresSnapshots
     /// <c>/var/lib/postgresql/data</c>, whose content a commit leaves out.</summary>
     public const string DataDirectory = "/var/lib/postgresql/snapshot-data";
 
+    /// <summary>Where the official image keeps its data directory (its <c>PGDATA</c> and its volume): a mount there keeps
+    /// the data, so such a container is never snapshotted.</summary>
+    public const string ImageDataDirectory = "/var/lib/postgresql/data";
+
     internal const string ModuleName = "postgres";
 
     /// <summary>False when <see cref="EnvironmentVariable"/> turns snapshots off.</summary>

@@ -33,15 +33,26 @@ internal static class SnapshotStarter
         }
 
         // The image's own data directory is a volume, which a commit leaves out: unless told otherwise, use one beside it.
-        var dataDirectory = settings.Environment.GetValueOrDefault(DataDirectoryVariable) ?? PostgresSnapshots.DataDirectory;
-        if (settings.Mounts.FirstOrDefault(m => Contains(m.Target, dataDirectory)) is { } mount)
+        var describedDataDirectory = settings.Environment.GetValueOrDefault(DataDirectoryVariable);
+        var dataDirectory = describedDataDirectory ?? PostgresSnapshots.DataDirectory;
+        if (OnMount(settings, dataDirectory) is { } reason)
         {
-            logger.SnapshotsOff($"the data directory {dataDirectory} is on a {mount.Type} mount at {mount.Target}, which a commit cannot take");
+            logger.SnapshotsOff(reason);
             return (settings, null);
         }
 
         var engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
         var (baseImage, inspected) = await ImageResolver.ResolveAndInspectAsync(engine, settings.Image, settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
+
+        // A mount where the image keeps its data (a volume at /var/lib/postgresql/data) is where the user wants the data to
+        // live and persist: moving PGDATA beside it for a snapshot would leave the mount empty and lose what is written.
+        var imageDataDirectory = describedDataDirectory ?? ImageVariable(inspected, DataDirectoryVariable) ?? PostgresSnapshots.ImageDataDirectory;
+        if (OnMount(settings, imageDataDirectory) is { } mounted)
+        {
+            logger.SnapshotsOff(mounted);
+            return (settings, null);
+        }
+
         if (inspected.Config?.Volumes?.Keys.FirstOrDefault(v => Contains(v, dataDirectory)) is { } volume)
         {
             logger.SnapshotsOff($"the data directory {dataDirectory} is inside the image's volume {volume}, which a commit leaves out; set PGDATA elsewhere");
@@ -102,7 +113,17 @@ internal static class SnapshotStarter
         }, snapshot);
     }
 
-    private static bool Contains(string directory, string path)
+    /// <summary>Why snapshots are off when a described mount holds <paramref name="dataDirectory"/>, else null.</summary>
+    private static string? OnMount(ContainerSettings settings, string dataDirectory) =>
+        settings.Mounts.FirstOrDefault(m => Contains(m.Target, dataDirectory)) is { } mount
+            ? $"the data directory {dataDirectory} is on a {mount.Type} mount at {mount.Target}: the data lives there, and a commit cannot take it"
+            : null;
+
+    private static string? ImageVariable(Docker.DotNet.Models.ImageInspectResponse image, string name) =>
+        image.Config?.Env?.Select(e => e.Split('=', 2)).FirstOrDefault(e => e.Length == 2 && e[0] == name)?[1];
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="directory"/> or inside it.</summary>
+    internal static bool Contains(string directory, string path)
     {
         var parent = directory.TrimEnd('/') + "/";
         return (path.TrimEnd('/') + "/").StartsWith(parent, StringComparison.Ordinal);
