@@ -175,6 +175,14 @@ public sealed partial class PostgresContainer : Container
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            // Retrying cannot help: the server that answers has another password for this user, and will keep it.
+            throw new TestkitException(
+                $"PostgreSQL refused user '{container.Username}' with this container's password ({e.SqlState}: {e.MessageText}), so the start "
+                + "stopped at once. The data directory was initialised with another password: a volume or a host directory an earlier "
+                + "container initialised, or an image with its data built in. Use that password (WithPassword), or mount an empty volume.", e);
+        }
         catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
         {
             return false;

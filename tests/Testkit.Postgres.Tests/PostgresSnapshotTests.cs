@@ -228,6 +228,25 @@ public sealed class PostgresSnapshotTests : IAsyncLifetime
         Assert.Equal("first container", await QueryAsync(second, "SELECT origin FROM kept"));
     }
 
+    [Fact]
+    public async Task A_data_directory_with_another_password_fails_the_start_at_once_naming_the_cause()
+    {
+        await using var volume = new VolumeBuilder().Build();
+        var builder = new PostgresBuilder().WithDatabase(database)
+            .WithContainer(c => c.WithVolumeMount(volume, PostgresSnapshots.ImageDataDirectory).WithStartupTimeout(TimeSpan.FromMinutes(2)));
+        await using (var first = builder.WithPassword("first-password").Build())
+        {
+            await first.StartAsync();
+        }
+
+        // Readiness used to retry the authentication failure until the startup timeout.
+        await using var second = builder.WithPassword("second-password").Build();
+        var error = await Assert.ThrowsAsync<TestkitException>(() => second.StartAsync());
+        Assert.Contains("28P01", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WithPassword", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("second-password", error.ToString(), StringComparison.Ordinal);
+    }
+
     private async Task<PostgresContainer> StartAsync(PostgresBuilder builder)
     {
         var container = builder.Build();
