@@ -10,7 +10,9 @@ namespace Testkit.Watchdog;
 /// process may survive them and is then still using its resources.</remarks>
 internal static class Program
 {
-    private static readonly TimeSpan CleanupDeadline = TimeSpan.FromSeconds(60);
+    // Long enough for an engine that is restarting (a service restart, a package upgrade, Docker Desktop coming back):
+    // the watchdog costs nothing while it waits, and what it cannot remove waits for the next run's sweep.
+    private static readonly TimeSpan CleanupDeadline = TimeSpan.FromMinutes(5);
 
     public static async Task<int> Main(string[] args)
     {

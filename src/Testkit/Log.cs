@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Information, "Container {Id} removed in {Milliseconds} ms")]
     public static partial void ContainerRemoved(this ILogger logger, string id, long milliseconds);
 
+    [LoggerMessage(20, LogLevel.Warning, "Container {Id} of the failed start stays until the engine answers again ({Reason}): the watchdog or the next run's sweep removes it then")]
+    public static partial void RemovalDeferred(this ILogger logger, string id, string reason);
+
     [LoggerMessage(10, LogLevel.Debug, "Pull {Image}: {Layer} {Status}")]
     public static partial void PullProgress(this ILogger logger, string image, string layer, string status);
 

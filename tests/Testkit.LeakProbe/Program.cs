@@ -17,6 +17,10 @@ if (args.Contains("--connect-only"))
 {
     await DockerEngine.GetSharedAsync(logger);
 }
+else if (args.Contains("--engine-fault"))
+{
+    await EngineFault.StartRunningAsync(logger);
+}
 else
 {
     var network = new NetworkBuilder().WithLogger(logger).Build();
@@ -48,6 +52,10 @@ else
 Console.WriteLine("READY");
 while (Console.ReadLine() is { } line && line != "exit")
 {
+    if (line == "start")
+    {
+        EngineFault.StartInFlight(logger);
+    }
 }
 
 return 0;

@@ -118,17 +118,26 @@ public class Container : IWaitTarget, IAsyncDisposable
 
             await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch when (firstStart)
+        catch (Exception e) when (firstStart)
         {
             // A reused container that cannot become ready is broken for every run; one whose start the caller cancelled is not.
             // A dev service belongs to the developer, whatever happens.
             if (attachedDevService is null && (reuseKey is null || !cancellationToken.IsCancellationRequested))
             {
-                await RemoveAsync().ConfigureAwait(false);
+                await RemoveAfterFailedStartAsync().ConfigureAwait(false);
             }
 
             await OnStartFailedAsync().ConfigureAwait(false);
+            if (ConnectionLost(e) is { } lost)
+            {
+                throw lost;
+            }
+
             throw;
+        }
+        catch (Exception e) when (ConnectionLost(e) is { } lost)
+        {
+            throw lost;
         }
         finally
         {
@@ -713,6 +722,27 @@ public class Container : IWaitTarget, IAsyncDisposable
         var clock = Stopwatch.StartNew();
         await operation().ConfigureAwait(false);
         logger.ContainerAction(ShortId, action, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>The error a start reports when the engine stopped answering meanwhile (a raw HTTP or socket error
+    /// otherwise), or null when <paramref name="error"/> is something else.</summary>
+    private EngineConnectionLostException? ConnectionLost(Exception error) =>
+        engine is not null && EngineConnectionLostException.IsConnectionFailure(error)
+            ? new EngineConnectionLostException(engine.Endpoint, $"starting container {ShortId} ({Image ?? Settings.Image})", error)
+            : null;
+
+    /// <summary>Removes what a failed start created; with the engine gone, that waits for the watchdog or the next run's
+    /// sweep, and the start's own error is the one to report.</summary>
+    private async Task RemoveAfterFailedStartAsync()
+    {
+        try
+        {
+            await RemoveAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (EngineConnectionLostException.IsConnectionFailure(e))
+        {
+            logger.RemovalDeferred(ShortId, e.GetBaseException().Message);
+        }
     }
 
     private async Task RemoveAsync()

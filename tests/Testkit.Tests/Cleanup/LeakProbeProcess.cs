@@ -60,7 +60,8 @@ internal sealed class LeakProbeProcess : IAsyncDisposable
     /// <param name="hostName">A host name of its own (see <see cref="CanRenameHost"/>), so that the sweeps of the other test
     /// processes on this machine, which only judge this host's sessions, leave its resources alone.</param>
     public static async Task<LeakProbeProcess> StartAsync(
-        string probeDll, IReadOnlyDictionary<string, string?>? environment = null, bool connectOnly = false, string? hostName = null)
+        string probeDll, IReadOnlyDictionary<string, string?>? environment = null, bool connectOnly = false, string? hostName = null,
+        IReadOnlyList<string>? arguments = null)
     {
         // In a process group (and session) of its own, so that "KILL-GROUP" can kill the group without killing this process.
         string[] command = [Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet"];
@@ -93,6 +94,11 @@ internal sealed class LeakProbeProcess : IAsyncDisposable
         if (connectOnly)
         {
             start.ArgumentList.Add("--connect-only");
+        }
+
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
         }
 
         var watchdogLog = Path.Combine(Path.GetTempPath(), $"testkit-leakprobe-{Guid.NewGuid():N}.log");
@@ -168,6 +174,13 @@ internal sealed class LeakProbeProcess : IAsyncDisposable
 
                 break;
         }
+    }
+
+    /// <summary>Writes a line to the probe's standard input (a command such as <c>start</c>).</summary>
+    public async Task SendAsync(string line)
+    {
+        await process.StandardInput.WriteLineAsync(line);
+        await process.StandardInput.FlushAsync();
     }
 
     public async Task<int> WaitForExitAsync()
