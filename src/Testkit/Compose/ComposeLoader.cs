@@ -217,13 +217,31 @@ internal sealed class ServiceDraft(string name, ComposeSource source)
 
         return new ComposeService
         {
-            Name = Name, Source = Source, Image = Image, Build = Build, Ports = Ports.ToList(), Environment = environment,
-            EnvFiles = EnvFiles.ToList(), Command = Command, Entrypoint = Entrypoint, WorkingDir = WorkingDir, Restart = Restart,
-            Healthcheck = Healthcheck, DependsOn = DependsOn.ToDictionary(StringComparer.Ordinal), ContainerName = ContainerName,
-            Profiles = Profiles.ToList(), Labels = Labels.ToDictionary(StringComparer.Ordinal),
-            Networks = Networks.ToDictionary(StringComparer.Ordinal), Volumes = Volumes.ToList(),
-            Hostname = Hostname, User = User, ExtraHosts = ExtraHosts.ToDictionary(StringComparer.Ordinal), Privileged = Privileged,
-            MemoryLimit = MemoryLimit, Cpus = Cpus, PullPolicy = PullPolicy,
+            Name = Name,
+            Source = Source,
+            Image = Image,
+            Build = Build,
+            Ports = Ports.ToList(),
+            Environment = environment,
+            EnvFiles = EnvFiles.ToList(),
+            Command = Command,
+            Entrypoint = Entrypoint,
+            WorkingDir = WorkingDir,
+            Restart = Restart,
+            Healthcheck = Healthcheck,
+            DependsOn = DependsOn.ToDictionary(StringComparer.Ordinal),
+            ContainerName = ContainerName,
+            Profiles = Profiles.ToList(),
+            Labels = Labels.ToDictionary(StringComparer.Ordinal),
+            Networks = Networks.ToDictionary(StringComparer.Ordinal),
+            Volumes = Volumes.ToList(),
+            Hostname = Hostname,
+            User = User,
+            ExtraHosts = ExtraHosts.ToDictionary(StringComparer.Ordinal),
+            Privileged = Privileged,
+            MemoryLimit = MemoryLimit,
+            Cpus = Cpus,
+            PullPolicy = PullPolicy,
         };
     }
 }
