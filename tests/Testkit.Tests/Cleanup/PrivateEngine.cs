@@ -4,7 +4,7 @@ namespace Testkit.Tests.LeakCleanup;
 
 /// <summary>A second Docker daemon of the test's own (its own socket, data and state directories, no bridge), so that a
 /// test can kill and restart an engine without disturbing the engine every other test uses.</summary>
-/// <remarks>Needs root and <c>dockerd</c> on PATH, as eng/engine.sh installs it; <see cref="Available"/> says whether.</remarks>
+/// <remarks>Needs root, <c>unshare</c> and <c>dockerd</c> on PATH, as eng/engine.sh installs it; <see cref="Available"/> says whether.</remarks>
 internal sealed class PrivateEngine : IAsyncDisposable
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(90);
@@ -17,8 +17,10 @@ internal sealed class PrivateEngine : IAsyncDisposable
     /// <summary>The engine's address, for DOCKER_HOST.</summary>
     public string Host => "unix://" + Path.Combine(directory, "docker.sock");
 
-    public static bool Available =>
-        Environment.UserName == "root" && (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "dockerd")));
+    public static bool Available => Environment.UserName == "root" && OnPath("dockerd") && OnPath("unshare");
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, program)));
 
     public static async Task<PrivateEngine> StartAsync()
     {
@@ -198,12 +200,14 @@ internal sealed class PrivateEngine : IAsyncDisposable
 
     private async Task StartDaemonAsync()
     {
-        var start = new ProcessStartInfo("sh")
+        // In a network namespace of its own: a dockerd without a bridge deletes the host's docker0 at start-up (the main
+        // engine's default bridge, which every other container needs), and its iptables rules stay its own too.
+        var start = new ProcessStartInfo("unshare")
         {
             UseShellExecute = false,
             ArgumentList =
             {
-                "-c", "exec dockerd --data-root \"$0/data\" --exec-root \"$0/exec\" --pidfile \"$0/dockerd.pid\" --host \"unix://$0/docker.sock\" "
+                "--net", "sh", "-c", "exec dockerd --data-root \"$0/data\" --exec-root \"$0/exec\" --pidfile \"$0/dockerd.pid\" --host \"unix://$0/docker.sock\" "
                     + "--bridge none --iptables=false --ip-masq=false >> \"$0/dockerd.log\" 2>&1",
                 directory,
             },
