@@ -643,7 +643,7 @@ public class Container : IWaitTarget, IAsyncDisposable
                 var state = await GetStateAsync(CancellationToken.None).ConfigureAwait(false);
                 if (!state.Running)
                 {
-                    var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString();
+                    var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString() is { } text ? Masked(text) : null;
                     throw new ContainerExitedException(ShortId, Image!, state.ExitCode, state.OomKilled, awaited, await TailAsync().ConfigureAwait(false));
                 }
             }
@@ -652,11 +652,11 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new WaitTimeoutException(current?.ToString() ?? "the container to start", Settings.StartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            throw new WaitTimeoutException(Masked(current?.ToString() ?? "the container to start"), Settings.StartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         catch (WaitTimeoutException e) when (e.LastLogLines.Count == 0)
         {
-            throw new WaitTimeoutException(e.Awaited, e.Timeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            throw new WaitTimeoutException(Masked(e.Awaited), e.Timeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         finally
         {
@@ -697,13 +697,16 @@ public class Container : IWaitTarget, IAsyncDisposable
                 lines.Add(line.Text);
             }
 
-            return SecretMasker.MaskAll(lines, Settings.Environment);
+            return SecretMasker.MaskAll(lines, Settings.SecretValues);
         }
         catch (DockerApiException)
         {
             return [];
         }
     }
+
+    // A wait's description may quote its command, and a command may carry a password.
+    private string Masked(string text) => SecretMasker.MaskText(text, Settings.SecretValues);
 
     private Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
         Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken);
