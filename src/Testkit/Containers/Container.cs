@@ -37,10 +37,11 @@ public class Container : IWaitTarget, IAsyncDisposable
     private DateTimeOffset? previousRunEnded; // set by a start after a stop: what waits read begins there
 
     /// <summary>Describes a container; nothing happens on the engine until <see cref="StartAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The settings cannot work (see <see cref="ContainerBuilder.Build"/>); checked here so
+    /// that a module's container, made from settings without <see cref="ContainerBuilder.Build"/>, is checked too.</exception>
     public Container(ContainerSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        Settings = settings;
+        Settings = ContainerSettingsValidator.Validate(settings);
         logger = settings.Logger ?? NullLogger.Instance;
     }
 
