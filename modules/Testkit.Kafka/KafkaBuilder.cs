@@ -1,4 +1,5 @@
 using Testkit.Containers;
+using Testkit.Images;
 
 namespace Testkit.Kafka;
 
@@ -19,9 +20,10 @@ public sealed record KafkaBuilder
     public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
 
     /// <summary>Runs another broker image, e.g. another <c>confluentinc/cp-kafka</c> tag or a private mirror.</summary>
+    /// <exception cref="ArgumentException">The name is not an image reference.</exception>
     public KafkaBuilder WithImage(string image)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        _ = ImageReference.Parse(image);
         return this with { Image = image };
     }
 

@@ -1,4 +1,5 @@
 using Testkit.Containers;
+using Testkit.Images;
 
 namespace Testkit.Kafka;
 
@@ -12,9 +13,10 @@ public sealed record ZooKeeperBuilder
     public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
 
     /// <summary>Runs another image, e.g. another <c>confluentinc/cp-zookeeper</c> tag or a private mirror.</summary>
+    /// <exception cref="ArgumentException">The name is not an image reference.</exception>
     public ZooKeeperBuilder WithImage(string image)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        _ = ImageReference.Parse(image);
         return this with { Image = image };
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using System.Text;
 using Testkit.Containers;
+using Testkit.Images;
 
 namespace Testkit.Postgres;
 
@@ -38,7 +40,12 @@ public sealed record PostgresBuilder
     public bool DataOnTmpfs { get; init; }
 
     /// <summary>Runs another image, e.g. <c>postgres:17</c> or a private mirror.</summary>
-    public PostgresBuilder WithImage(string image) => this with { Image = image };
+    /// <exception cref="ArgumentException">The name is not an image reference.</exception>
+    public PostgresBuilder WithImage(string image)
+    {
+        _ = ImageReference.Parse(image);
+        return this with { Image = image };
+    }
 
     /// <summary>Names the database created at start.</summary>
     public PostgresBuilder WithDatabase(string database) => this with { Database = NotEmpty(database) };
@@ -96,6 +103,9 @@ public sealed record PostgresBuilder
     {
         InitScripts = InitScripts.Add(file with { Path = $"/docker-entrypoint-initdb.d/{InitScripts.Length:D3}-{name}", Mode = (UnixFileMode)0b111_101_101 }),
     };
+
+    // The compiler's PrintMembers would print the password into test names and logs.
+    private bool PrintMembers(StringBuilder builder) => SecretMasker.PrintMembers(this, builder);
 
     private static string NotEmpty(string value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
     {

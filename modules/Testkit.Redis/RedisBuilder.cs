@@ -1,4 +1,6 @@
+using System.Text;
 using Testkit.Containers;
+using Testkit.Images;
 
 namespace Testkit.Redis;
 
@@ -15,7 +17,12 @@ public sealed record RedisBuilder
     public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
 
     /// <summary>Runs another image, e.g. <c>redis:7.4</c> or a private mirror.</summary>
-    public RedisBuilder WithImage(string image) => this with { Image = image };
+    /// <exception cref="ArgumentException">The name is not an image reference.</exception>
+    public RedisBuilder WithImage(string image)
+    {
+        _ = ImageReference.Parse(image);
+        return this with { Image = image };
+    }
 
     /// <summary>Requires clients to authenticate with <paramref name="password"/>.</summary>
     public RedisBuilder WithPassword(string password)
@@ -34,4 +41,7 @@ public sealed record RedisBuilder
 
     /// <summary>Creates the container object; nothing runs until <see cref="Container.StartAsync"/>.</summary>
     public RedisContainer Build() => new(this);
+
+    // The compiler's PrintMembers would print the password into test names and logs.
+    private bool PrintMembers(StringBuilder builder) => SecretMasker.PrintMembers(this, builder);
 }

@@ -10,7 +10,10 @@ internal static class DevSecrets
     /// <summary>What is on record for one dev service.</summary>
     /// <param name="Module">The module the password belongs to.</param>
     /// <param name="Password">The password.</param>
-    public sealed record Entry(string Module, string Password);
+    public sealed record Entry(string Module, string Password)
+    {
+        private bool PrintMembers(System.Text.StringBuilder builder) => Containers.SecretMasker.PrintMembers(this, builder);
+    }
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

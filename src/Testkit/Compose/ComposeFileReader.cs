@@ -516,8 +516,15 @@ internal sealed class ComposeFileReader(string path, LoadState state)
             }
 
             draft.EnvFiles.Add(full);
-            foreach (var (key, value, _) in ComposeText.ParseEnvFile(File.ReadAllText(full)))
+            foreach (var (key, value, line) in ComposeText.ParseEnvFile(File.ReadAllText(full)))
             {
+                if (key.Length == 0)
+                {
+                    // Reported at the env file's own line: the compose file's line would not say which one is wrong.
+                    state.Errors.Add(new ComposeDiagnostic(new ComposeSource(full, line), at, "a line of the env file has no variable name before '=': write NAME=value"));
+                    continue;
+                }
+
                 draft.EnvFileValues[key] = value ?? state.Env.GetValueOrDefault(key);
             }
         }

@@ -37,10 +37,11 @@ public class Container : IWaitTarget, IAsyncDisposable
     private DateTimeOffset? previousRunEnded; // set by a start after a stop: what waits read begins there
 
     /// <summary>Describes a container; nothing happens on the engine until <see cref="StartAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The settings cannot work (see <see cref="ContainerBuilder.Build"/>); checked here so
+    /// that a module's container, made from settings without <see cref="ContainerBuilder.Build"/>, is checked too.</exception>
     public Container(ContainerSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        Settings = settings;
+        Settings = ContainerSettingsValidator.Validate(settings);
         logger = settings.Logger ?? NullLogger.Instance;
     }
 
@@ -652,7 +653,7 @@ public class Container : IWaitTarget, IAsyncDisposable
                 var state = await GetStateAsync(CancellationToken.None).ConfigureAwait(false);
                 if (!state.Running)
                 {
-                    var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString();
+                    var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString() is { } text ? Masked(text) : null;
                     throw new ContainerExitedException(ShortId, Image!, state.ExitCode, state.OomKilled, awaited, await TailAsync().ConfigureAwait(false));
                 }
             }
@@ -661,11 +662,11 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new WaitTimeoutException(current?.ToString() ?? "the container to start", Settings.StartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            throw new WaitTimeoutException(Masked(current?.ToString() ?? "the container to start"), Settings.StartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         catch (WaitTimeoutException e) when (e.LastLogLines.Count == 0)
         {
-            throw new WaitTimeoutException(e.Awaited, e.Timeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            throw new WaitTimeoutException(Masked(e.Awaited), e.Timeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         finally
         {
@@ -706,13 +707,16 @@ public class Container : IWaitTarget, IAsyncDisposable
                 lines.Add(line.Text);
             }
 
-            return SecretMasker.MaskAll(lines, Settings.Environment);
+            return SecretMasker.MaskAll(lines, Settings.SecretValues);
         }
         catch (DockerApiException)
         {
             return [];
         }
     }
+
+    // A wait's description may quote its command, and a command may carry a password.
+    private string Masked(string text) => SecretMasker.MaskText(text, Settings.SecretValues);
 
     private Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
         Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken);

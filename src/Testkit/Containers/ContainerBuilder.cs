@@ -40,12 +40,23 @@ public sealed record ContainerBuilder
     /// <summary>Replaces the image's command.</summary>
     public ContainerBuilder WithCommand(params string[] command) => With(s => s with { Command = [.. command] });
 
-    /// <summary>Sets an environment variable; its value is never logged.</summary>
-    public ContainerBuilder WithEnvironment(string name, string value)
+    /// <summary>Sets an environment variable; its value is never logged, and is masked in errors when its name looks secret
+    /// (see <see cref="SecretMasker"/>) or <paramref name="secret"/> is true.</summary>
+    /// <exception cref="ArgumentException">The name is empty or contains <c>=</c>.</exception>
+    public ContainerBuilder WithEnvironment(string name, string value, bool secret = false)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ContainerSettingsValidator.CheckEnvironmentName(name, null);
         ArgumentNullException.ThrowIfNull(value);
-        return With(s => s with { Environment = s.Environment.SetItem(name, value) });
+        var builder = With(s => s with { Environment = s.Environment.SetItem(name, value) });
+        return secret ? builder.WithSecret(value) : builder;
+    }
+
+    /// <summary>Marks a value as secret, e.g. a password passed on the command line: Testkit masks it wherever it shows
+    /// text (errors, logs), as it masks secret-looking environment variables.</summary>
+    public ContainerBuilder WithSecret(string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        return With(s => s with { Secrets = s.Secrets.Add(value) });
     }
 
     /// <summary>Adds a label.</summary>
@@ -57,11 +68,7 @@ public sealed record ContainerBuilder
     /// <summary>Publishes a port as described, e.g. on a fixed host port or on every address.</summary>
     public ContainerBuilder WithPortBinding(PortBinding binding)
     {
-        ArgumentNullException.ThrowIfNull(binding);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(binding.ContainerPort);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(binding.ContainerPort, 65535);
-        ArgumentOutOfRangeException.ThrowIfNegative(binding.HostPort);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(binding.HostPort, 65535);
+        ContainerSettingsValidator.CheckPort(binding);
         return With(s => s with { Ports = s.Ports.Add(binding) });
     }
 
@@ -75,13 +82,23 @@ public sealed record ContainerBuilder
         }
 
         var builder = this;
-        foreach (var line in File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        var number = 0;
+        foreach (var raw in File.ReadLines(path))
         {
+            number++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
             var parts = line.Split('=', 2);
-            var value = parts.Length == 2 ? parts[1] : System.Environment.GetEnvironmentVariable(parts[0]);
+            var name = parts[0].Trim();
+            ContainerSettingsValidator.CheckEnvironmentName(name, $"{path}:{number}");
+            var value = parts.Length == 2 ? parts[1] : System.Environment.GetEnvironmentVariable(name);
             if (value is not null)
             {
-                builder = builder.WithEnvironment(parts[0].Trim(), value);
+                builder = builder.WithEnvironment(name, value);
             }
         }
 
@@ -228,8 +245,9 @@ public sealed record ContainerBuilder
     public ContainerBuilder WithLogger(ILogger logger) => With(s => s with { Logger = logger });
 
     /// <summary>Checks the description and creates the container object; nothing runs until <see cref="Container.StartAsync"/>.</summary>
-    /// <exception cref="ArgumentException">Something that cannot work, e.g. a bind mount whose source does not exist.</exception>
-    public Container Build() => new(ContainerSettingsValidator.Validate(Settings));
+    /// <exception cref="ArgumentException">Something that cannot work, e.g. a bind mount whose source does not exist, an image
+    /// name that is not a reference, or a host address that is not an IP address.</exception>
+    public Container Build() => new(Settings);
 
     private ContainerBuilder WithMount(Mount mount)
     {

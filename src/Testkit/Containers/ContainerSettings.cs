@@ -24,6 +24,13 @@ public sealed record ContainerSettings
     /// <summary>Environment variables. Values are treated as secrets: never logged nor printed.</summary>
     public ImmutableDictionary<string, string> Environment { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>Values masked wherever Testkit shows text (errors, logs), beside those of secret-looking environment
+    /// variables (see <see cref="SecretMasker"/>): passwords on a command line, or under a name the rule does not know.</summary>
+    public ImmutableHashSet<string> Secrets { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>Every value to mask: <see cref="Secrets"/> and the values of secret-looking environment variables.</summary>
+    internal IReadOnlyList<string> SecretValues => SecretMasker.SecretValues(Environment, Secrets);
+
     /// <summary>Labels, beside the ones Testkit adds to find its resources again.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 

@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
+using Testkit.Containers;
 
 namespace Testkit.Images;
 
 /// <summary>Reads the legacy builder's progress messages: logs steps and output as whole lines, remembers the current
-/// step with its last output lines, the intermediate images, and the first error.</summary>
-internal sealed partial class BuildOutput(string image, ILogger logger)
+/// step (numbered as the user's Dockerfile counts) with its last output lines, the intermediate images, and the first
+/// error. Every line and the error have the <paramref name="secrets"/> masked, before anything logs or keeps them.</summary>
+internal sealed partial class BuildOutput(string image, ILogger logger, IReadOnlyList<string> secrets, BuildStep.Numbering numbering)
 {
     private readonly StringBuilder partial = new();
     private readonly Queue<string> stepOutput = new();
@@ -33,7 +35,7 @@ internal sealed partial class BuildOutput(string image, ILogger logger)
     {
         if (message.Error is { } error)
         {
-            Error ??= string.IsNullOrWhiteSpace(error.Message) ? "the engine gave no reason" : error.Message.Trim();
+            Error ??= string.IsNullOrWhiteSpace(error.Message) ? "the engine gave no reason" : SecretMasker.MaskText(error.Message.Trim(), secrets);
             return;
         }
 
@@ -54,7 +56,7 @@ internal sealed partial class BuildOutput(string image, ILogger logger)
         else if (message.Status is { Length: > 0 } status && message.Progress is null)
         {
             // Pull progress of a base image (PullPolicy.Always).
-            logger.BuildOutput(image, (message.ID is { Length: > 0 } id ? id + ": " : "") + status);
+            logger.BuildOutput(image, SecretMasker.MaskText((message.ID is { Length: > 0 } id ? id + ": " : "") + status, secrets));
         }
     }
 
@@ -71,16 +73,16 @@ internal sealed partial class BuildOutput(string image, ILogger logger)
     private void Line(string line)
     {
         // The legacy builder colours a step's standard error red with terminal escapes.
-        line = ColourRegex().Replace(line, "");
+        line = SecretMasker.MaskText(ColourRegex().Replace(line, ""), secrets);
         if (StepRegex().Match(line) is { Success: true } step)
         {
-            Step = new BuildStep(
+            Step = numbering.Translate(
                 int.Parse(step.Groups[1].Value, CultureInfo.InvariantCulture),
                 int.Parse(step.Groups[2].Value, CultureInfo.InvariantCulture),
                 step.Groups[3].Value);
             stepOutput.Clear();
             cachedStep = false;
-            logger.BuildStep(image, line);
+            logger.BuildStep(image, Step.Testkits ? $"(Testkit's) {Step.Instruction}" : Step.ToString());
             return;
         }
 

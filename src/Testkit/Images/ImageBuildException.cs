@@ -23,10 +23,11 @@ public sealed class ImageBuildException : TestkitException
     /// <summary>The tag that was being built.</summary>
     public string Image { get; }
 
-    /// <summary>The failing step's number (1-based), or null when the engine refused the build before its first step.</summary>
+    /// <summary>The failing step's number (1-based) among the Dockerfile's instructions, or null when the engine refused the
+    /// build before its first step.</summary>
     public int? Step { get; }
 
-    /// <summary>How many steps the build has (the engine's count, with the label step Testkit adds).</summary>
+    /// <summary>How many instructions the Dockerfile has (the label steps Testkit adds are not counted).</summary>
     public int? StepCount { get; }
 
     /// <summary>The failing instruction as the engine printed it, e.g. <c>RUN make test</c>.</summary>
@@ -41,7 +42,12 @@ public sealed class ImageBuildException : TestkitException
     private static string Describe(string image, string dockerfile, string context, BuildStep? step, string reason, IReadOnlyList<string> lastOutputLines)
     {
         var message = new StringBuilder($"Building image {image} from {dockerfile} (context {context}) failed");
-        message.Append(step is null ? "" : $" at step {step.Number}/{step.Count} '{step.Instruction}'").Append(": ").Append(reason.TrimEnd('.')).Append(". ");
+        message.Append(step switch
+        {
+            null => "",
+            { Testkits: true } => $" after step {step.Number}/{step.Count}, at the label Testkit adds '{step.Instruction}'",
+            _ => $" at step {step.Number}/{step.Count} '{step.Instruction}'",
+        }).Append(": ").Append(reason.TrimEnd('.')).Append(". ");
         var keyword = step?.Instruction.Split(' ', 2)[0].ToUpperInvariant();
         message.Append(keyword switch
         {

@@ -10,6 +10,7 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Testkit.Cleanup;
+using Testkit.Containers;
 using Testkit.Engine;
 using Testkit.Networks;
 
@@ -53,6 +54,9 @@ public sealed partial record ImageBuilder
     /// <summary>Values of the Dockerfile's <c>ARG</c>s.</summary>
     public ImmutableDictionary<string, string> BuildArgs { get; private init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>Values masked in build logs and errors, beside those of secret-looking build args (see <see cref="Containers.SecretMasker"/>).</summary>
+    public ImmutableHashSet<string> Secrets { get; private init; } = ImmutableHashSet<string>.Empty;
+
     /// <summary>The stage of a multi-stage Dockerfile to build, or null for the last one.</summary>
     public string? Target { get; private init; }
 
@@ -82,12 +86,15 @@ public sealed partial record ImageBuilder
         return this with { Dockerfile = Path.GetFullPath(path, ContextDirectory) };
     }
 
-    /// <summary>Sets a build arg (the value of an <c>ARG</c>, also in <c>FROM</c> lines).</summary>
-    public ImageBuilder WithBuildArg(string name, string value)
+    /// <summary>Sets a build arg (the value of an <c>ARG</c>, also in <c>FROM</c> lines). Its value is masked in build logs
+    /// and errors when its name looks secret (see <see cref="Containers.SecretMasker"/>) or <paramref name="secret"/> is true.</summary>
+    /// <remarks>The engine keeps build args in the image's history (<c>docker history</c>) for the steps that use them:
+    /// masking protects logs and errors, not the image. Give real credentials at run time instead.</remarks>
+    public ImageBuilder WithBuildArg(string name, string value, bool secret = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(value);
-        return this with { BuildArgs = BuildArgs.SetItem(name, value) };
+        return this with { BuildArgs = BuildArgs.SetItem(name, value), Secrets = secret && value.Length > 0 ? Secrets.Add(value) : Secrets };
     }
 
     /// <summary>Builds the stage named <paramref name="stage"/> (<c>FROM … AS stage</c>) instead of the last one.</summary>
@@ -197,8 +204,10 @@ public sealed partial record ImageBuilder
             }
 
             logger.ImageBuilding(tags[0], ContextDirectory, Path.GetRelativePath(ContextDirectory, dockerfilePath), context.Count, context.Bytes);
-            var output = new BuildOutput(tags[0], logger);
-            await RunBuildAsync(engine, context, dockerfileInContext, tags, hash, baseImages, output, dockerfilePath, cancellationToken).ConfigureAwait(false);
+            var labels = BuildLabels(hash);
+            var secrets = SecretMasker.SecretValues(BuildArgs, Secrets);
+            var output = new BuildOutput(tags[0], logger, secrets, new BuildStep.Numbering([.. labels.Keys]));
+            await RunBuildAsync(engine, context, dockerfileInContext, tags, labels, baseImages, output, dockerfilePath, secrets, cancellationToken).ConfigureAwait(false);
             var built = await ImageCleanup.InspectAsync(engine, tags[0], cancellationToken).ConfigureAwait(false)
                 ?? throw new TestkitException($"The engine reported building {tags[0]} but has no such image; was it removed meanwhile? Build again.");
             if (!Keep)
@@ -337,8 +346,9 @@ public sealed partial record ImageBuilder
         return new BuiltImage(engine, image.ID, tags, hash, fromCache: true, kept: session is null, owned: ours, Logger ?? NullLogger.Instance);
     }
 
-    private async Task RunBuildAsync(
-        DockerEngine engine, BuildContext context, string dockerfileInContext, string[] tags, string hash, IReadOnlyList<string> baseImages, BuildOutput output, string dockerfilePath, CancellationToken cancellationToken)
+    /// <summary>The labels passed with the build: the user's, the session's (unless kept) and the build hash. The engine
+    /// adds a <c>LABEL</c> step for each.</summary>
+    private Dictionary<string, string> BuildLabels(string hash)
     {
         var labels = new Dictionary<string, string>(Labels);
         foreach (var (key, value) in ResourceLabels.ForThisSession)
@@ -356,6 +366,13 @@ public sealed partial record ImageBuilder
         }
 
         labels[BuildHashLabel] = hash;
+        return labels;
+    }
+
+    private async Task RunBuildAsync(
+        DockerEngine engine, BuildContext context, string dockerfileInContext, string[] tags, Dictionary<string, string> labels, IReadOnlyList<string> baseImages,
+        BuildOutput output, string dockerfilePath, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
         var parameters = new ImageBuildParameters
         {
             Dockerfile = dockerfileInContext,
@@ -394,7 +411,7 @@ public sealed partial record ImageBuilder
         {
             output.Flush();
             await ImageCleanup.RemoveUntaggedAsync(engine, output.IntermediateImages, tags[0], logger).ConfigureAwait(false);
-            throw new ImageBuildException(tags[0], dockerfilePath, ContextDirectory, output.Step, EngineErrorText.Of(e), output.StepOutput, e);
+            throw new ImageBuildException(tags[0], dockerfilePath, ContextDirectory, output.Step, SecretMasker.MaskText(EngineErrorText.Of(e), secrets), output.StepOutput, e);
         }
         catch (OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Testkit.Engine;
+using Testkit.Networks;
 
 namespace Testkit.Images;
 
@@ -61,7 +62,8 @@ internal static class ImageResolver
         }
         catch (DockerApiException e)
         {
-            pullError ??= FirstLine(e.ResponseBody) ?? e.Message;
+            // The engine's whole reason: it quotes URLs (Get "https://…/v2/": dial tcp: lookup …: no such host) in escaped JSON.
+            pullError ??= EngineErrorText.Of(e);
         }
 
         if (await ImageCleanup.InspectAsync(engine, image, cancellationToken).ConfigureAwait(false) is { } inspected)
@@ -76,24 +78,5 @@ internal static class ImageResolver
         }
 
         throw new ImageNotFoundException(image, substitutedFor, pullError ?? "the engine gave no reason", null);
-    }
-
-    private static string? FirstLine(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        var text = body.Trim();
-        const string marker = "\"message\":\"";
-        var start = text.IndexOf(marker, StringComparison.Ordinal);
-        if (start >= 0)
-        {
-            var end = text.IndexOf('"', start + marker.Length);
-            text = end > start ? text[(start + marker.Length)..end] : text;
-        }
-
-        return text.Split('\n')[0];
     }
 }

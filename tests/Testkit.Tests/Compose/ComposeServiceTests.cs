@@ -143,6 +143,23 @@ public sealed class ComposeServiceTests : IDisposable
     }
 
     [Fact]
+    public void An_env_file_line_without_a_name_is_an_error_at_that_files_line()
+    {
+        var file = _dir.Write("bad.env", "A=a\n=orphan\n");
+
+        var error = Assert.Single(_dir.LoadFails("""
+            services:
+              s:
+                image: x
+                env_file: bad.env
+            """).Errors);
+
+        Assert.Equal(file, error.Source.File);
+        Assert.Equal(2, error.Source.Line);
+        Assert.Contains("no variable name before '='", error.Message);
+    }
+
+    [Fact]
     public void Command_and_entrypoint_as_string_or_list()
     {
         var s = _dir.Load("""

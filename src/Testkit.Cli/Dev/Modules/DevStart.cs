@@ -13,6 +13,9 @@ namespace Testkit.Cli.Dev.Modules;
 /// <param name="Logger">Receives the SDK's progress (shown by the spinner).</param>
 internal sealed record DevStart(string Name, DevModule Module, int Port, string Version, string? Password, TimeSpan StartupTimeout, ILogger Logger)
 {
+    // The compiler's PrintMembers would print the password.
+    private bool PrintMembers(System.Text.StringBuilder builder) => SecretMasker.PrintMembers(this, builder);
+
     /// <summary>Makes a module's container a dev service's: its name, labels (kept by every session cleanup), its named
     /// volume at <paramref name="dataPath"/>, restarted by the engine after a reboot, and, for the part clients use, the
     /// fixed host port instead of the module's random one.</summary>
