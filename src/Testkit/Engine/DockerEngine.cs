@@ -276,10 +276,13 @@ public sealed class DockerEngine : IDisposable
         _ => $" (over TLS with the client certificate {tls.Settings.ClientCertificatePath}: check that the engine's CA signed it)",
     };
 
-    /// <summary>TESTKIT_ENGINE_TIMEOUT as seconds or a duration, else the default.</summary>
-    private static TimeSpan AnswerTimeoutFromEnvironment()
+    private static TimeSpan AnswerTimeoutFromEnvironment() => ParseAnswerTimeout(Environment.GetEnvironmentVariable(TimeoutEnvironmentVariable));
+
+    /// <summary>A TESTKIT_ENGINE_TIMEOUT value as seconds or a duration; the default when empty.</summary>
+    /// <exception cref="TestkitException">The value is not a positive duration.</exception>
+    internal static TimeSpan ParseAnswerTimeout(string? text)
     {
-        if (Environment.GetEnvironmentVariable(TimeoutEnvironmentVariable) is not { Length: > 0 } text)
+        if (string.IsNullOrWhiteSpace(text))
         {
             return DefaultAnswerTimeout;
         }

@@ -110,6 +110,28 @@ public class DockerEngineTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the cancellation must end the wait; took {clock.Elapsed}");
     }
 
+    [Theory]
+    [InlineData(null, 60)]
+    [InlineData("", 60)]
+    [InlineData("120", 120)]
+    [InlineData("1.5", 1.5)]
+    [InlineData("90s", 90)]
+    [InlineData("2m", 120)]
+    public void TESTKIT_ENGINE_TIMEOUT_takes_seconds_or_a_duration(string? text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), DockerEngine.ParseAnswerTimeout(text));
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("0")]
+    [InlineData("10 parsecs")]
+    public void A_malformed_TESTKIT_ENGINE_TIMEOUT_names_the_variable_and_the_fix(string text)
+    {
+        var error = Assert.Throws<TestkitException>(() => DockerEngine.ParseAnswerTimeout(text));
+
+        Assert.Contains($"TESTKIT_ENGINE_TIMEOUT='{text}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Set it to seconds", error.Message, StringComparison.Ordinal);
+    }
+
     private const int EngineBusyEvent = 106;
 
     private static int FreeTcpPort()
