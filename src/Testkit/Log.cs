@@ -68,6 +68,13 @@ internal static partial class Log
     [LoggerMessage(100, LogLevel.Debug, "No engine at {Endpoint}: {Reason}")]
     public static partial void EngineNotAnswering(this ILogger logger, string endpoint, string reason);
 
+    [LoggerMessage(106, LogLevel.Warning, "The engine at {Endpoint} accepts connections but has not answered within {Seconds} s; waiting (it is busy), "
+        + "up to {TimeoutSeconds} s in all ({Variable} sets the bound)")]
+    public static partial void EngineBusy(this ILogger logger, string endpoint, double seconds, double timeoutSeconds, string variable);
+
+    [LoggerMessage(107, LogLevel.Information, "The engine at {Endpoint} answered after {Milliseconds} ms")]
+    public static partial void EngineAnsweredLate(this ILogger logger, string endpoint, long milliseconds);
+
     [LoggerMessage(101, LogLevel.Debug, "Pulling from {Registry} with the credentials of {Source}")]
     public static partial void RegistryCredentialsFound(this ILogger logger, string registry, string source);
 

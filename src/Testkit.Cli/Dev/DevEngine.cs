@@ -24,6 +24,11 @@ internal static class DevEngine
         {
             return await DockerEngine.GetSharedAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
+        catch (EngineUnavailableException e) when (e.IsBusy)
+        {
+            // An engine is there but too busy to answer: "start one" would be wrong advice; the SDK's text names the wait and the fix.
+            throw new CliException(ExitCodes.EngineUnavailable, e.Message.ReplaceLineEndings(" "), e);
+        }
         catch (EngineUnavailableException e)
         {
             throw new CliException(ExitCodes.EngineUnavailable,

@@ -504,7 +504,7 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     private async Task CreateAsync(CancellationToken cancellationToken)
     {
-        engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
+        engine = await DockerEngine.GetSharedAsync(logger, Settings.StartupTimeout, cancellationToken).ConfigureAwait(false);
         var dependencies = Settings.Networks.Select(n => n.OwnedNetwork?.CreateAsync(cancellationToken))
             .Concat(Settings.Mounts.Select(m => m.OwnedVolume?.CreateAsync(cancellationToken)))
             .OfType<Task>()
@@ -538,7 +538,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// so that a module reads the dev service's user, password and database.</summary>
     private async Task AttachToDevServiceAsync(string name, CancellationToken cancellationToken)
     {
-        engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
+        engine = await DockerEngine.GetSharedAsync(logger, Settings.StartupTimeout, cancellationToken).ConfigureAwait(false);
         var found = await DevServices.FindAsync(engine, Settings.Module!, name, cancellationToken).ConfigureAwait(false);
         var inspect = await engine.Client.Containers.InspectContainerAsync(found.ID, cancellationToken).ConfigureAwait(false);
         id = found.ID;
