@@ -191,7 +191,7 @@ public sealed class DockerEngine : IDisposable
             // The TLS files could not be read: the message already names the file and the fix.
             return (null, new EngineAttempt(endpoint, e.Message));
         }
-        catch (Exception e) when (IsConnectionFailure(e))
+        catch (Exception e) when (IsProbeFailure(e))
         {
             return (null, new EngineAttempt(endpoint, Reason(e, endpoint, tls)));
         }
@@ -206,9 +206,9 @@ public sealed class DockerEngine : IDisposable
 
     /// <summary>Whether an error is one of the ways a connection fails (and not a defect of Testkit's): the legacy
     /// transport wraps its socket errors in an <see cref="AggregateException"/>, which is why that is unwrapped.</summary>
-    private static bool IsConnectionFailure(Exception error) => error switch
+    private static bool IsProbeFailure(Exception error) => error switch
     {
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsConnectionFailure),
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsProbeFailure),
         DockerApiException or HttpRequestException or IOException or System.Net.Sockets.SocketException or FormatException
             or System.Text.Json.JsonException or System.Security.Authentication.AuthenticationException => true,
         _ => false,
