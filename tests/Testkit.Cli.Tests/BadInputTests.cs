@@ -128,7 +128,7 @@ public sealed class BadInputTests
             Assert.Empty(await Engine.ContainersAsync(name));
             Assert.False(await Engine.ContainerExistsAsync(name));
             Assert.False(await Engine.VolumeExistsAsync($"testkit-dev-{name}"));
-            Assert.False(File.Exists(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".testkit", "dev", name + ".json")));
+            Assert.False(File.Exists(Engine.RecordPath(name)));
         }
         finally
         {

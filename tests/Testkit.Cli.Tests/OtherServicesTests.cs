@@ -78,7 +78,9 @@ public sealed class OtherServicesTests
     {
         var name = Cli.UniqueName();
         var directory = Directory.CreateTempSubdirectory("tk-cli-compose-");
-        var environment = new Dictionary<string, string> { ["CACHE_PORT"] = Cli.FreePort().ToString() };
+        // A home of its own: a compose stack has no record, so on a fresh machine 'down --volumes' finds no dev folder.
+        var home = Cli.NewHome();
+        var environment = new Dictionary<string, string> { ["CACHE_PORT"] = Cli.FreePort().ToString(), ["TESTKIT_HOME"] = home };
         await File.WriteAllTextAsync(Path.Combine(directory.FullName, "docker-compose.yaml"), """
             services:
               cache:
@@ -101,7 +103,7 @@ public sealed class OtherServicesTests
             // The command has exited; the stack still answers.
             var set = await Cli.RunAsync("exec", name, "--", "redis-cli", "set", "greeting", "kept");
             Assert.True(set.ExitCode == 0, set.ToString());
-            Assert.True((await Cli.RunAsync("down", name)).ExitCode == 0);
+            Assert.True((await Cli.RunAsync(environment, "down", name)).ExitCode == 0);
             Assert.Empty(await Engine.ContainersAsync(name));
             Assert.Empty(await Engine.NetworksAsync(name));
             Assert.True(await Engine.VolumeExistsAsync($"{name}_data"));
@@ -111,7 +113,7 @@ public sealed class OtherServicesTests
             var get = await Cli.RunAsync("exec", name, "--service", "cache", "--", "redis-cli", "get", "greeting");
             Assert.Equal("kept", get.Stdout.Trim());
 
-            var down = await Cli.RunAsync("down", name, "--volumes", "--json");
+            var down = await Cli.RunAsync(environment, "down", name, "--volumes", "--json");
             Assert.True(down.ExitCode == 0, down.ToString());
             Assert.Empty(await Engine.ContainersAsync(name));
             Assert.Empty(await Engine.NetworksAsync(name));
@@ -119,7 +121,7 @@ public sealed class OtherServicesTests
         }
         finally
         {
-            await Engine.RemoveAllAsync(name);
+            await Engine.RemoveAllAsync(name, home);
             directory.Delete(recursive: true);
         }
     }

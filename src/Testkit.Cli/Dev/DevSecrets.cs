@@ -57,6 +57,12 @@ internal static class DevSecrets
         File.Move(temporary, FileOf(name), overwrite: true);
     }
 
-    /// <summary>Deletes the entry, if any.</summary>
-    public static void Delete(string name) => File.Delete(FileOf(name));
+    /// <summary>Deletes the entry, if any (a compose stack has none, and on a fresh machine there is not even the folder).</summary>
+    public static void Delete(string name)
+    {
+        if (File.Exists(FileOf(name)))
+        {
+            File.Delete(FileOf(name));
+        }
+    }
 }
