@@ -99,12 +99,21 @@ public sealed class BadInputTests
         var foreign = Cli.UniqueName();
         try
         {
-            var first = await Cli.RunAsync("up", "redis", "--name", name, "--port", Cli.FreePort().ToString());
+            var port = Cli.FreePort();
+            var first = await Cli.RunAsync("up", "redis", "--name", name, "--port", port.ToString());
             Assert.True(first.ExitCode == 0, first.ToString());
 
-            var second = await Cli.RunAsync("up", "redis", "--name", name, "--port", Cli.FreePort().ToString());
+            // The running service with other options: what differs, and how to change it.
+            var other = Cli.FreePort();
+            var second = await Cli.RunAsync("up", "redis", "--name", name, "--port", other.ToString(), "--version", "6");
             Assert.Equal(3, second.ExitCode);
-            Assert.StartsWith($"error: Dev service '{name}' exists already (redis, running)", Assert.Single(second.ErrorLines), StringComparison.Ordinal);
+            Assert.Equal(
+                $"error: redis '{name}' is already running, but it runs on port {port}, not {other}, and it runs redis:7, not version 6: leave those options out "
+                + $"to use it as it is, or run 'testkit down {name}' first, then 'testkit up redis --name {name}' with them (its data is kept).",
+                Assert.Single(second.ErrorLines));
+            var module = await Cli.RunAsync("up", "postgres", "--name", name);
+            Assert.Equal(3, module.ExitCode);
+            Assert.StartsWith($"error: Dev service '{name}' exists already (redis, running)", Assert.Single(module.ErrorLines), StringComparison.Ordinal);
             Assert.Equal([name], await Engine.ContainersAsync(name));
 
             // A container of the user's own with that name: refused, and left alone.

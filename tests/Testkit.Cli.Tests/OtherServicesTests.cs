@@ -46,6 +46,53 @@ public sealed class OtherServicesTests
     }
 
     [Fact]
+    public async Task Up_after_down_keeps_the_port_and_data_and_up_of_the_running_service_leaves_it_alone()
+    {
+        var name = Cli.UniqueName();
+        var port = Cli.FreePort();
+        try
+        {
+            var up = await Cli.RunAsync("up", "redis", "--name", name, "--port", port.ToString(), "--json");
+            Assert.True(up.ExitCode == 0, up.ToString());
+            Assert.False(up.Json.GetProperty("alreadyRunning").GetBoolean());
+            var set = await Cli.RunAsync("exec", name, "--", "sh", "-c", "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning set greeting kept");
+            Assert.True(set.ExitCode == 0, set.ToString());
+
+            // A mistyped option neither deletes the data nor stops the service.
+            var typo = await Cli.RunAsync("down", name, "--volume");
+            Assert.Equal(1, typo.ExitCode);
+            Assert.Equal("running", (await Cli.ListedServiceAsync(name)).GetProperty("status").GetString());
+
+            var down = await Cli.RunAsync("down", name);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            var again = await Cli.RunAsync("up", "redis", "--name", name, "--json");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Equal(port, again.Json.GetProperty("port").GetInt32());
+            Assert.False(again.Json.GetProperty("newData").GetBoolean());
+            Assert.Equal(up.Json.GetProperty("connectionString").GetString(), again.Json.GetProperty("connectionString").GetString());
+            var get = await Cli.RunAsync("exec", name, "--", "sh", "-c", "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning get greeting");
+            Assert.Equal("kept", get.Stdout.Trim());
+
+            // Up of the running service with the same options, or none: the same document, saying so; the container is not touched.
+            var startedAt = await Engine.DockerAsync("inspect", "--format", "{{.State.StartedAt}}", name);
+            var same = await Cli.RunAsync("up", "redis", "--name", name, "--port", port.ToString(), "--json");
+            var plain = await Cli.RunAsync("up", "redis", "--name", name);
+            Assert.True(same.ExitCode == 0, same.ToString());
+            Assert.True(same.Json.GetProperty("alreadyRunning").GetBoolean());
+            Assert.Equal(again.Json.EnumerateObject().Select(p => p.Name), same.Json.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(port, same.Json.GetProperty("port").GetInt32());
+            Assert.Equal(again.Json.GetProperty("connectionString").GetString(), same.Json.GetProperty("connectionString").GetString());
+            Assert.True(plain.ExitCode == 0, plain.ToString());
+            Assert.Contains($"Connection string: {again.Json.GetProperty("connectionString").GetString()}", plain.Stdout, StringComparison.Ordinal);
+            Assert.Equal(startedAt, await Engine.DockerAsync("inspect", "--format", "{{.State.StartedAt}}", name));
+        }
+        finally
+        {
+            await Engine.RemoveAllAsync(name);
+        }
+    }
+
+    [Fact]
     public async Task Kafka_runs_with_its_zookeeper_on_a_kept_network_and_down_volumes_removes_all_three_kinds()
     {
         var name = Cli.UniqueName();
