@@ -30,23 +30,36 @@ Environment.SetEnvironmentVariable(Testkit.Containers.DevServices.EnvironmentVar
 
 var terminal = new Terminal();
 var app = new CommandApp();
+var commands = new Dictionary<string, Type>(StringComparer.Ordinal);
 app.Configure(config =>
 {
     config.SetApplicationName("testkit");
     config.SetApplicationVersion(typeof(Terminal).Assembly.GetName().Version?.ToString(3) ?? "0");
     config.PropagateExceptions();
+
+    // An unknown option is an error, not something to ignore ('up --prot 5433' started on 5432); after '--' everything
+    // still belongs to the command that exec and psql run.
+    config.UseStrictParsing();
     config.Settings.Registrar.RegisterInstance(terminal);
-    config.AddCommand<UpCommand>("up")
+    Add<UpCommand>("up")
         .WithExample("up", "postgres")
         .WithExample("up", "postgres", "--name", "orders", "--port", "5433", "--version", "16")
         .WithExample("up", "redis", "--json")
         .WithExample("up", "-f", "docker-compose.yaml");
-    config.AddCommand<LsCommand>("ls").WithExample("ls").WithExample("ls", "--json");
-    config.AddCommand<LogsCommand>("logs").WithExample("logs", "postgres", "-f", "--tail", "50");
-    config.AddCommand<ExecCommand>("exec").WithExample("exec", "postgres", "--", "psql", "-U", "postgres", "-c", "select 1");
-    config.AddCommand<PsqlCommand>("psql").WithExample("psql", "postgres");
-    config.AddCommand<DownCommand>("down").WithExample("down", "postgres").WithExample("down", "postgres", "--volumes");
-    config.AddCommand<PruneCommand>("prune").WithExample("prune").WithExample("prune", "--idle", "0s", "--json");
+    Add<LsCommand>("ls").WithExample("ls").WithExample("ls", "--json");
+    Add<LogsCommand>("logs").WithExample("logs", "postgres", "-f", "--tail", "50");
+    Add<ExecCommand>("exec").WithExample("exec", "postgres", "--", "psql", "-U", "postgres", "-c", "select 1");
+    Add<PsqlCommand>("psql").WithExample("psql", "postgres");
+    Add<DownCommand>("down").WithExample("down", "postgres").WithExample("down", "postgres", "--volumes");
+    Add<PruneCommand>("prune").WithExample("prune").WithExample("prune", "--idle", "0s", "--json");
+
+    // Each command's type is kept by name, so that a parse error can name the command's options.
+    ICommandConfigurator Add<TCommand>(string name)
+        where TCommand : class, ICommand
+    {
+        commands[name] = typeof(TCommand);
+        return config.AddCommand<TCommand>(name);
+    }
 });
 
 try
@@ -57,6 +70,11 @@ catch (CliException e)
 {
     terminal.Error(e.Message);
     return e.ExitCode;
+}
+catch (CommandParseException e) when (CommandLineErrors.Explain(e, args, commands) is { } explained)
+{
+    terminal.Error(explained);
+    return ExitCodes.Usage;
 }
 catch (CommandAppException e)
 {

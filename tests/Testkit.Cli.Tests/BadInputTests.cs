@@ -30,6 +30,45 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Unknown_options_and_extra_arguments_are_usage_errors_that_suggest_the_closest_option_and_create_nothing()
+    {
+        var name = Cli.UniqueName();
+        try
+        {
+            CliResult[] results = await Task.WhenAll(
+                Cli.RunAsync("up", "postgres", "--name", name, "--prot", Cli.FreePort().ToString()),
+                Cli.RunAsync("down", name, "--volume"),
+                Cli.RunAsync("ls", "--jsn"),
+                Cli.RunAsync("exec", name, "--servce", "zookeeper", "--", "sh", "--prot", "-c", "true"),
+                Cli.RunAsync("prune", "--idel", "0s"),
+                Cli.RunAsync("up", "redis", "--frobnicate"),
+                Cli.RunAsync("logs", name, "extra"),
+                Cli.RunAsync("ls", "extra"));
+
+            Assert.All(results, r => Assert.True(r.ExitCode == 1 && r.Stdout.Length == 0, r.ToString()));
+            Assert.Equal(
+                [
+                    "error: unknown option '--prot' for 'testkit up'; did you mean '--port'?",
+                    "error: unknown option '--volume' for 'testkit down'; did you mean '--volumes'?",
+                    "error: unknown option '--jsn' for 'testkit ls'; did you mean '--json'?",
+                    "error: unknown option '--servce' for 'testkit exec'; did you mean '--service'?",
+                    "error: unknown option '--idel' for 'testkit prune'; did you mean '--idle'?",
+                    "error: unknown option '--frobnicate' for 'testkit up': 'testkit up --help' shows its usage.",
+                    "error: unexpected argument 'extra' for 'testkit logs' (it takes NAME): 'testkit logs --help' shows its usage.",
+                    "error: unexpected argument 'extra' for 'testkit ls' (it takes none): 'testkit ls --help' shows its usage.",
+                ],
+                results.Select(r => Assert.Single(r.ErrorLines)));
+            Assert.Empty(await Engine.ContainersAsync(name));
+            Assert.Empty(await Engine.VolumesAsync(name));
+            Assert.False(File.Exists(Engine.RecordPath(name)));
+        }
+        finally
+        {
+            await Engine.RemoveAllAsync(name);
+        }
+    }
+
+    [Fact]
     public async Task Taken_port_is_a_conflict_that_suggests_another_and_creates_nothing()
     {
         var name = Cli.UniqueName();
@@ -60,12 +99,21 @@ public sealed class BadInputTests
         var foreign = Cli.UniqueName();
         try
         {
-            var first = await Cli.RunAsync("up", "redis", "--name", name, "--port", Cli.FreePort().ToString());
+            var port = Cli.FreePort();
+            var first = await Cli.RunAsync("up", "redis", "--name", name, "--port", port.ToString());
             Assert.True(first.ExitCode == 0, first.ToString());
 
-            var second = await Cli.RunAsync("up", "redis", "--name", name, "--port", Cli.FreePort().ToString());
+            // The running service with other options: what differs, and how to change it.
+            var other = Cli.FreePort();
+            var second = await Cli.RunAsync("up", "redis", "--name", name, "--port", other.ToString(), "--version", "6");
             Assert.Equal(3, second.ExitCode);
-            Assert.StartsWith($"error: Dev service '{name}' exists already (redis, running)", Assert.Single(second.ErrorLines), StringComparison.Ordinal);
+            Assert.Equal(
+                $"error: redis '{name}' is already running, but it runs on port {port}, not {other}, and it runs redis:7, not version 6: leave those options out "
+                + $"to use it as it is, or run 'testkit down {name}' first, then 'testkit up redis --name {name}' with them (its data is kept).",
+                Assert.Single(second.ErrorLines));
+            var module = await Cli.RunAsync("up", "postgres", "--name", name);
+            Assert.Equal(3, module.ExitCode);
+            Assert.StartsWith($"error: Dev service '{name}' exists already (redis, running)", Assert.Single(module.ErrorLines), StringComparison.Ordinal);
             Assert.Equal([name], await Engine.ContainersAsync(name));
 
             // A container of the user's own with that name: refused, and left alone.
@@ -128,7 +176,7 @@ public sealed class BadInputTests
             Assert.Empty(await Engine.ContainersAsync(name));
             Assert.False(await Engine.ContainerExistsAsync(name));
             Assert.False(await Engine.VolumeExistsAsync($"testkit-dev-{name}"));
-            Assert.False(File.Exists(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".testkit", "dev", name + ".json")));
+            Assert.False(File.Exists(Engine.RecordPath(name)));
         }
         finally
         {

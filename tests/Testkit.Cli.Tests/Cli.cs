@@ -40,6 +40,10 @@ public static class Cli
     /// <summary>The built Testkit.Cli.dll, found next to this test assembly's build (same configuration and framework).</summary>
     public static string DllPath { get; } = FindDll();
 
+    /// <summary>The <c>TESTKIT_HOME</c> every run of the command gets unless a test gives its own: this test process's,
+    /// so that the tests never read or write the user's dev records, and start as on a fresh machine (no <c>dev</c> folder).</summary>
+    public static string Home { get; } = NewHome();
+
     public static async Task<CliResult> RunAsync(params string[] arguments) => await RunAsync(null, arguments);
 
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
@@ -57,6 +61,7 @@ public static class Cli
             start.ArgumentList.Add(argument);
         }
 
+        start.Environment["TESTKIT_HOME"] = Home;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -97,6 +102,24 @@ public static class Cli
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>An empty Testkit home with only the image substitutions of the one this test process was given (its
+    /// <c>TESTKIT_HOME</c>, else <c>~/.testkit</c>), so that images resolve as they do for the tests; removed when the process exits.</summary>
+    public static string NewHome()
+    {
+        var outer = Environment.GetEnvironmentVariable("TESTKIT_HOME") is { Length: > 0 } given
+            ? given
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".testkit");
+        var home = Directory.CreateTempSubdirectory("tk-cli-home-").FullName;
+        var substitutions = Path.Combine(outer, "images.conf");
+        if (File.Exists(substitutions))
+        {
+            File.Copy(substitutions, Path.Combine(home, "images.conf"));
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(home, recursive: true);
+        return home;
     }
 
     private static string FindDll()

@@ -21,8 +21,9 @@ public static class Engine
     public static async Task<bool> ContainerExistsAsync(string name) =>
         (await DockerLinesAsync("ps", "-a", "--format", "{{.Names}}", "--filter", $"name=^{name}$")).Contains(name);
 
-    /// <summary>Removes every container, network and volume of a dev service, and its password on record.</summary>
-    public static async Task RemoveAllAsync(string devName)
+    /// <summary>Removes every container, network and volume of a dev service, and its record (in <paramref name="home"/>,
+    /// else <see cref="Cli.Home"/>).</summary>
+    public static async Task RemoveAllAsync(string devName, string? home = null)
     {
         foreach (var container in await ContainersAsync(devName))
         {
@@ -39,9 +40,16 @@ public static class Engine
             await DockerAsync("volume", "rm", "-f", volume);
         }
 
-        var home = Environment.GetEnvironmentVariable("TESTKIT_HOME") is { Length: > 0 } h ? h : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".testkit");
-        File.Delete(Path.Combine(home, "dev", devName + ".json"));
+        // A start refused before anything was made leaves no record, and on a fresh home not even the folder.
+        var record = RecordPath(devName, home);
+        if (File.Exists(record))
+        {
+            File.Delete(record);
+        }
     }
+
+    /// <summary>Where the command keeps a dev service's record (password, port, version): <c>HOME/dev/NAME.json</c>.</summary>
+    public static string RecordPath(string devName, string? home = null) => Path.Combine(home ?? Cli.Home, "dev", devName + ".json");
 
     public static async Task<IReadOnlyList<string>> DockerLinesAsync(params string[] arguments) =>
         (await DockerAsync(arguments)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -46,6 +46,53 @@ public sealed class OtherServicesTests
     }
 
     [Fact]
+    public async Task Up_after_down_keeps_the_port_and_data_and_up_of_the_running_service_leaves_it_alone()
+    {
+        var name = Cli.UniqueName();
+        var port = Cli.FreePort();
+        try
+        {
+            var up = await Cli.RunAsync("up", "redis", "--name", name, "--port", port.ToString(), "--json");
+            Assert.True(up.ExitCode == 0, up.ToString());
+            Assert.False(up.Json.GetProperty("alreadyRunning").GetBoolean());
+            var set = await Cli.RunAsync("exec", name, "--", "sh", "-c", "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning set greeting kept");
+            Assert.True(set.ExitCode == 0, set.ToString());
+
+            // A mistyped option neither deletes the data nor stops the service.
+            var typo = await Cli.RunAsync("down", name, "--volume");
+            Assert.Equal(1, typo.ExitCode);
+            Assert.Equal("running", (await Cli.ListedServiceAsync(name)).GetProperty("status").GetString());
+
+            var down = await Cli.RunAsync("down", name);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            var again = await Cli.RunAsync("up", "redis", "--name", name, "--json");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Equal(port, again.Json.GetProperty("port").GetInt32());
+            Assert.False(again.Json.GetProperty("newData").GetBoolean());
+            Assert.Equal(up.Json.GetProperty("connectionString").GetString(), again.Json.GetProperty("connectionString").GetString());
+            var get = await Cli.RunAsync("exec", name, "--", "sh", "-c", "redis-cli -a \"$REDIS_PASSWORD\" --no-auth-warning get greeting");
+            Assert.Equal("kept", get.Stdout.Trim());
+
+            // Up of the running service with the same options, or none: the same document, saying so; the container is not touched.
+            var startedAt = await Engine.DockerAsync("inspect", "--format", "{{.State.StartedAt}}", name);
+            var same = await Cli.RunAsync("up", "redis", "--name", name, "--port", port.ToString(), "--json");
+            var plain = await Cli.RunAsync("up", "redis", "--name", name);
+            Assert.True(same.ExitCode == 0, same.ToString());
+            Assert.True(same.Json.GetProperty("alreadyRunning").GetBoolean());
+            Assert.Equal(again.Json.EnumerateObject().Select(p => p.Name), same.Json.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(port, same.Json.GetProperty("port").GetInt32());
+            Assert.Equal(again.Json.GetProperty("connectionString").GetString(), same.Json.GetProperty("connectionString").GetString());
+            Assert.True(plain.ExitCode == 0, plain.ToString());
+            Assert.Contains($"Connection string: {again.Json.GetProperty("connectionString").GetString()}", plain.Stdout, StringComparison.Ordinal);
+            Assert.Equal(startedAt, await Engine.DockerAsync("inspect", "--format", "{{.State.StartedAt}}", name));
+        }
+        finally
+        {
+            await Engine.RemoveAllAsync(name);
+        }
+    }
+
+    [Fact]
     public async Task Kafka_runs_with_its_zookeeper_on_a_kept_network_and_down_volumes_removes_all_three_kinds()
     {
         var name = Cli.UniqueName();
@@ -78,7 +125,9 @@ public sealed class OtherServicesTests
     {
         var name = Cli.UniqueName();
         var directory = Directory.CreateTempSubdirectory("tk-cli-compose-");
-        var environment = new Dictionary<string, string> { ["CACHE_PORT"] = Cli.FreePort().ToString() };
+        // A home of its own: a compose stack has no record, so on a fresh machine 'down --volumes' finds no dev folder.
+        var home = Cli.NewHome();
+        var environment = new Dictionary<string, string> { ["CACHE_PORT"] = Cli.FreePort().ToString(), ["TESTKIT_HOME"] = home };
         await File.WriteAllTextAsync(Path.Combine(directory.FullName, "docker-compose.yaml"), """
             services:
               cache:
@@ -101,7 +150,7 @@ public sealed class OtherServicesTests
             // The command has exited; the stack still answers.
             var set = await Cli.RunAsync("exec", name, "--", "redis-cli", "set", "greeting", "kept");
             Assert.True(set.ExitCode == 0, set.ToString());
-            Assert.True((await Cli.RunAsync("down", name)).ExitCode == 0);
+            Assert.True((await Cli.RunAsync(environment, "down", name)).ExitCode == 0);
             Assert.Empty(await Engine.ContainersAsync(name));
             Assert.Empty(await Engine.NetworksAsync(name));
             Assert.True(await Engine.VolumeExistsAsync($"{name}_data"));
@@ -111,7 +160,7 @@ public sealed class OtherServicesTests
             var get = await Cli.RunAsync("exec", name, "--service", "cache", "--", "redis-cli", "get", "greeting");
             Assert.Equal("kept", get.Stdout.Trim());
 
-            var down = await Cli.RunAsync("down", name, "--volumes", "--json");
+            var down = await Cli.RunAsync(environment, "down", name, "--volumes", "--json");
             Assert.True(down.ExitCode == 0, down.ToString());
             Assert.Empty(await Engine.ContainersAsync(name));
             Assert.Empty(await Engine.NetworksAsync(name));
@@ -119,7 +168,7 @@ public sealed class OtherServicesTests
         }
         finally
         {
-            await Engine.RemoveAllAsync(name);
+            await Engine.RemoveAllAsync(name, home);
             directory.Delete(recursive: true);
         }
     }

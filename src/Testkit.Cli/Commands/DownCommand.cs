@@ -21,7 +21,7 @@ internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.
         public string Name { get; set; } = "";
 
         [CommandOption("-v|--volumes")]
-        [Description("Also delete its data (volumes) and its password on record.")]
+        [Description("Also delete its data (volumes) and its record (password, port, version).")]
         public bool Volumes { get; set; }
     }
 
@@ -52,7 +52,7 @@ internal sealed class DownCommand(Terminal terminal) : AsyncCommand<DownCommand.
                     await DevEngine.RemoveVolumeAsync(engine, volume, cancellationToken).ConfigureAwait(false);
                 }
 
-                DevSecrets.Delete(service.Name);
+                DevRecords.Delete(service.Name);
             }
 
             return true;

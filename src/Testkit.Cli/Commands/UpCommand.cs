@@ -27,11 +27,11 @@ internal sealed class UpCommand(Terminal terminal) : AsyncCommand<UpCommand.Sett
         public string? Name { get; set; }
 
         [CommandOption("-p|--port <PORT>")]
-        [Description("The host port on 127.0.0.1 (default: the module's standard port: 5432, 6379, 9092).")]
+        [Description("The host port on 127.0.0.1 (default: the one on record from the last up, else the module's standard port: 5432, 6379, 9092).")]
         public int? Port { get; set; }
 
         [CommandOption("--version <TAG>")]
-        [Description("The image tag, e.g. 15 for postgres:15 (default: 15, 7, 7.6.1).")]
+        [Description("The image tag, e.g. 15 for postgres:15 (default: the one on record from the last up, else 15, 7, 7.6.1).")]
         public string? Version { get; set; }
 
         [CommandOption("--password <PASSWORD>")]
@@ -81,28 +81,28 @@ internal sealed class UpCommand(Terminal terminal) : AsyncCommand<UpCommand.Sett
         }
 
         var name = DevNames.Validate(settings.Name ?? module.Name);
-        var port = settings.Port ?? module.StandardPort;
-        if (port is < 1 or > 65535)
+        if (settings.Port is < 1 or > 65535)
         {
-            throw CliException.Usage($"--port {port} is not a port: use 1 to 65535.");
+            throw CliException.Usage($"--port {settings.Port} is not a port: use 1 to 65535.");
         }
 
-        var version = settings.Version ?? module.DefaultVersion;
-        if (version.Length == 0 || version.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
+        if (settings.Version is { } version && (version.Length == 0 || version.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))))
         {
             throw CliException.Usage($"--version '{version}' is not an image tag: use letters, digits, '.', '-' and '_', e.g. --version {module.DefaultVersion}.");
         }
 
         var engine = await DevEngine.ConnectAsync(leakProtection: true, cancellationToken).ConfigureAwait(false);
-        var result = await DevServiceUp.RunAsync(engine, module, name, port, version, settings.Password, timeout, terminal, cancellationToken).ConfigureAwait(false);
+        var result = await DevServiceUp.RunAsync(engine, module, name, settings.Port, settings.Version, settings.Password, timeout, terminal, cancellationToken).ConfigureAwait(false);
         if (settings.Json)
         {
             Terminal.WriteJson(result);
             return ExitCodes.Ok;
         }
 
-        terminal.Done($"{module.Name} '{name}' is up in {result.StartSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s: {result.Image} on {result.Host}:{result.Port}, "
-            + $"data in {string.Join(", ", result.Volumes)}{(result.NewData ? " (new)" : " (kept from before)")}");
+        var where = $"{result.Image} on {result.Host}:{result.Port}, data in {string.Join(", ", result.Volumes)}";
+        terminal.Done(result.AlreadyRunning
+            ? $"{module.Name} '{name}' is already running: {where}"
+            : $"{module.Name} '{name}' is up in {result.StartSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s: {where}{(result.NewData ? " (new)" : " (kept from before)")}");
         terminal.Result("Connection string:", result.ConnectionString);
         if (result.Url is not null)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using Docker.DotNet;
 using Testkit.Cli.Dev.Modules;
@@ -9,29 +10,43 @@ using Testkit.Volumes;
 
 namespace Testkit.Cli.Dev;
 
-/// <summary>What <c>testkit up MODULE</c> reports.</summary>
+/// <summary>What <c>testkit up MODULE</c> reports, whether it started the service or found it running as asked.</summary>
 internal sealed record DevUpResult(
     string Name, string Module, string Image, string Container, string Host, int Port, IReadOnlyList<string> Volumes, bool NewData,
-    string ConnectionString, string? Url, IReadOnlyDictionary<string, string> Details, double StartSeconds);
+    string ConnectionString, string? Url, IReadOnlyDictionary<string, string> Details, double StartSeconds, bool AlreadyRunning);
 
-/// <summary>Starts a module's dev service: checks that nothing stands in the way before anything is created, takes the
-/// password on record (or makes one), creates the missing volumes, starts the containers through the module, and on any
-/// failure removes what this call created.</summary>
+/// <summary>Starts a module's dev service: checks that nothing stands in the way before anything is created, takes what
+/// is on record (password, port, tag) for what the command line leaves out, creates the missing volumes, starts the
+/// containers through the module, and on any failure removes what this call created. A service that already runs as
+/// asked is left as it is.</summary>
 internal static class DevServiceUp
 {
+    /// <summary>Runs <c>up</c>; <paramref name="port"/>, <paramref name="version"/> and <paramref name="password"/> are
+    /// null when not given on the command line.</summary>
     public static async Task<DevUpResult> RunAsync(
-        DockerEngine engine, DevModule module, string name, int port, string version, string? password, TimeSpan startupTimeout,
+        DockerEngine engine, DevModule module, string name, int? port, string? version, string? password, TimeSpan startupTimeout,
         Terminal terminal, CancellationToken cancellationToken)
     {
-        await CheckNamesAsync(engine, module, name, cancellationToken).ConfigureAwait(false);
-        var existingData = await FindOwnVolumesAsync(engine, module, name, cancellationToken).ConfigureAwait(false);
-        if (!PortCheck.IsFree(port))
+        var previous = DevRecords.Load(name);
+        var onRecord = previous?.Module == module.Name ? previous : null;
+        if (await DevCatalog.ListAsync(engine, name, cancellationToken).ConfigureAwait(false) is [{ Containers.Count: > 0 } existing, ..])
         {
-            throw CliException.Conflict($"Port {port} on 127.0.0.1 is already in use: choose another with --port (e.g. --port {SuggestPort(port)}).");
+            return AlreadyRunning(engine, module, existing, port, version, password, onRecord);
         }
 
-        var previousSecret = DevSecrets.Load(name);
-        var secret = module.UsesPassword ? ChoosePassword(module, name, password, previousSecret, existingData.Contains(DevLabels.MainRole)) : null;
+        await CheckNamesAsync(engine, module, name, cancellationToken).ConfigureAwait(false);
+        var existingData = await FindOwnVolumesAsync(engine, module, name, cancellationToken).ConfigureAwait(false);
+
+        // What the command line leaves out is what this service ran with last (its data may need that tag), else the default.
+        var chosenPort = port ?? onRecord?.Port ?? module.StandardPort;
+        var chosenVersion = version ?? onRecord?.Version ?? module.DefaultVersion;
+        if (!PortCheck.IsFree(chosenPort))
+        {
+            throw CliException.Conflict($"Port {chosenPort} on 127.0.0.1 is already in use: choose another with --port (e.g. --port {SuggestPort(chosenPort)}).");
+        }
+
+        var chosenPassword = module.UsesPassword ? ChoosePassword(module, name, password, onRecord?.Password, existingData.Contains(DevLabels.MainRole)) : null;
+        var record = new DevRecord(module.Name, chosenPassword, chosenPort, chosenVersion);
         var created = new List<Volume>();
         var clock = Stopwatch.StartNew();
         try
@@ -45,56 +60,93 @@ internal static class DevServiceUp
                 await volume.CreateAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (secret is not null && secret != previousSecret)
-            {
-                DevSecrets.Save(name, secret);
-            }
-
+            // On record before the start: a start killed after initdb leaves data that only this password opens.
+            DevRecords.Save(name, record);
             var connection = await terminal.WithStatusAsync($"Starting {module.Name} '{name}'…", async show =>
             {
-                var start = new DevStart(name, module, port, version, secret?.Password, startupTimeout, new StatusLogger(show));
+                var start = new DevStart(name, module, chosenPort, chosenVersion, chosenPassword, startupTimeout, new StatusLogger(show));
                 return await module.StartAsync(start, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
+            DevRecords.Save(name, record with { Connection = connection });
             return new DevUpResult(
-                name, module.Name, connection.Image, DevNames.Container(name, DevLabels.MainRole), engine.Host, port,
+                name, module.Name, connection.Image, DevNames.Container(name, DevLabels.MainRole), engine.Host, chosenPort,
                 [.. module.Roles.Select(r => DevNames.Volume(name, r))], created.Count > 0, connection.ConnectionString, connection.Url,
-                connection.Details, Math.Round(clock.Elapsed.TotalSeconds, 2));
+                connection.Details, Math.Round(clock.Elapsed.TotalSeconds, 2), AlreadyRunning: false);
         }
         catch
         {
-            // Nothing half-made stays: the SDK removed the containers; the volumes and password made here go too.
+            // Nothing half-made stays: the SDK removed the containers; the volumes made here go, and the record is as before.
             foreach (var volume in created)
             {
                 await volume.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (secret is not null && secret != previousSecret)
+            if (previous is null)
             {
-                if (previousSecret is null)
-                {
-                    DevSecrets.Delete(name);
-                }
-                else
-                {
-                    DevSecrets.Save(name, previousSecret);
-                }
+                DevRecords.Delete(name);
+            }
+            else
+            {
+                DevRecords.Save(name, previous);
             }
 
             throw;
         }
     }
 
-    /// <summary>Refuses a name whose containers exist, whether a dev service's or anyone else's.</summary>
-    private static async Task CheckNamesAsync(DockerEngine engine, DevModule module, string name, CancellationToken cancellationToken)
+    /// <summary>The running service as a fresh <c>up</c> would report it, when the command line asks for nothing it does
+    /// not already have; anything else that exists under the name stands in the way.</summary>
+    private static DevUpResult AlreadyRunning(
+        DockerEngine engine, DevModule module, DevService existing, int? port, string? version, string? password, DevRecord? onRecord)
     {
-        var running = await DevEngine.ContainersAsync(engine, cancellationToken, $"{DevLabels.Name}={name}").ConfigureAwait(false);
-        if (running.Count > 0)
+        var name = existing.Name;
+        if (existing.Module != module.Name || existing.Status != "running" || existing.Main is not { } main)
         {
-            var what = DevLabels.Get(running[0].Labels, DevLabels.Module) ?? "?";
             throw CliException.Conflict(
-                $"Dev service '{name}' exists already ({what}, {running[0].State}): use it ('testkit ls'), remove it with 'testkit down {name}' (its data is kept), or choose another --name.");
+                $"Dev service '{name}' exists already ({existing.Module}, {existing.Status}): use it ('testkit ls'), remove it with 'testkit down {name}' (its data is kept), or choose another --name.");
         }
 
+        var clientPort = main.Labels.GetValueOrDefault(DevLabels.Port);
+        var runningPort = main.Ports.FirstOrDefault(p => p.ContainerPort.ToString(CultureInfo.InvariantCulture) == clientPort)?.HostPort;
+        var runningVersion = main.Image[(main.Image.LastIndexOf(':') + 1)..];
+        var differences = new List<string>();
+        if (port is { } asked && asked != runningPort)
+        {
+            differences.Add($"it runs on port {runningPort}, not {asked}");
+        }
+
+        if (version is not null && version != runningVersion)
+        {
+            differences.Add($"it runs {main.Image}, not version {version}");
+        }
+
+        if (password is not null && password != onRecord?.Password)
+        {
+            differences.Add("it runs with another password");
+        }
+
+        if (differences.Count > 0)
+        {
+            throw CliException.Conflict(
+                $"{module.Name} '{name}' is already running, but {string.Join(", and ", differences)}: leave those options out to use it as it is, "
+                + $"or run 'testkit down {name}' first, then 'testkit up {module.Name} --name {name}' with them (its data is kept).");
+        }
+
+        if (onRecord?.Connection is not { } connection || runningPort is not { } hostPort)
+        {
+            throw CliException.Conflict(
+                $"{module.Name} '{name}' is already running, but how to connect to it is not on record ({DevRecords.FileOf(name)}): "
+                + $"'testkit down {name}' then 'testkit up {module.Name} --name {name}' starts it again with its data kept.");
+        }
+
+        return new DevUpResult(
+            name, module.Name, connection.Image, main.Name, engine.Host, hostPort, [.. module.Roles.Select(r => DevNames.Volume(name, r))], NewData: false,
+            connection.ConnectionString, connection.Url, connection.Details, StartSeconds: 0, AlreadyRunning: true);
+    }
+
+    /// <summary>Refuses a name that a container of anyone else holds (the service's own were looked at before).</summary>
+    private static async Task CheckNamesAsync(DockerEngine engine, DevModule module, string name, CancellationToken cancellationToken)
+    {
         foreach (var container in module.Roles.Select(r => DevNames.Container(name, r)))
         {
             if (await DevEngine.ContainerNamedAsync(engine, container, cancellationToken).ConfigureAwait(false) is not null)
@@ -137,10 +189,9 @@ internal static class DevServiceUp
         return existing;
     }
 
-    /// <summary>The password on record, the one given, or a new one; refuses a new password for data that keeps its old one.</summary>
-    private static DevSecrets.Entry ChoosePassword(DevModule module, string name, string? given, DevSecrets.Entry? onRecord, bool dataExists)
+    /// <summary>The password given, the one on record, or a new one; refuses a new password for data that keeps its old one.</summary>
+    private static string ChoosePassword(DevModule module, string name, string? given, string? recorded, bool dataExists)
     {
-        var recorded = onRecord?.Module == module.Name ? onRecord.Password : null;
         if (dataExists && module.PasswordKeptByData)
         {
             if (recorded is not null && given is not null && given != recorded)
@@ -152,11 +203,11 @@ internal static class DevServiceUp
             if ((given ?? recorded) is null)
             {
                 throw CliException.Conflict(
-                    $"The data of '{name}' is kept, but its password is not on record ({DevSecrets.FileOf(name)} is missing): give it with --password, or start afresh with 'testkit down {name} --volumes'.");
+                    $"The data of '{name}' is kept, but its password is not on record ({DevRecords.FileOf(name)} is missing): give it with --password, or start afresh with 'testkit down {name} --volumes'.");
             }
         }
 
-        return new DevSecrets.Entry(module.Name, given ?? recorded ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
+        return given ?? recorded ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
     }
 
     private static int SuggestPort(int taken)

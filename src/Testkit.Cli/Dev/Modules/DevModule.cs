@@ -39,4 +39,8 @@ internal abstract class DevModule
 /// <param name="ConnectionString">The client library's connection string (Npgsql, StackExchange.Redis, Kafka bootstrap servers).</param>
 /// <param name="Url">The same as a URL for command-line clients, or null.</param>
 /// <param name="Details">Other facts worth printing (user, database, broker version…); never a secret.</param>
-internal sealed record DevConnection(string Image, string ConnectionString, string? Url, IReadOnlyDictionary<string, string> Details);
+internal sealed record DevConnection(string Image, string ConnectionString, string? Url, IReadOnlyDictionary<string, string> Details)
+{
+    // The connection string and the URL hold the password, under names the secret rule cannot know.
+    public override string ToString() => $"{Image} connection ({string.Join(", ", Details.Keys)})";
+}
