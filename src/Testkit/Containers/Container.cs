@@ -668,11 +668,13 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new WaitTimeoutException(current?.ToString() ?? "the container to start", Settings.StartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            // A short timeout can fire before the first wait began: that wait is what was not awaited long enough.
+            var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString() ?? "the container to start";
+            throw new WaitTimeoutException(awaited, Settings.StartupTimeout, startupTimeout: true, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         catch (WaitTimeoutException e) when (e.LastLogLines.Count == 0)
         {
-            throw new WaitTimeoutException(e.Awaited, e.Timeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            throw e.On($"{ShortId} ({Image})", await TailAsync().ConfigureAwait(false));
         }
         finally
         {

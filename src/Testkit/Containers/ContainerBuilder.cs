@@ -217,7 +217,8 @@ public sealed record ContainerBuilder
     /// <summary>Adds a wait strategy after the existing ones.</summary>
     public ContainerBuilder AddWaitStrategy(IWaitStrategy strategy) => With(s => s with { WaitStrategies = s.WaitStrategies.Add(strategy) });
 
-    /// <summary>How long start and readiness may take together (one minute unless set).</summary>
+    /// <summary>How long the container may take to become ready once the engine started it (one minute unless set);
+    /// pulling the image and creating the container are not counted.</summary>
     public ContainerBuilder WithStartupTimeout(TimeSpan timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
