@@ -23,6 +23,9 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     private static readonly TimeSpan ExitGrace = TimeSpan.FromMilliseconds(500);
 
+    // Long enough for a slow engine to hand over the rest of an exited container's log, short enough not to hide the failure.
+    private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(5);
+
     private readonly ILogger logger;
     private readonly CancellationTokenSource lifetime = new();
     private DockerEngine? engine;
@@ -93,6 +96,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         var clock = Stopwatch.StartNew();
+        var startRequested = DateTimeOffset.UtcNow;
         var firstStart = id is null;
         try
         {
@@ -111,6 +115,7 @@ public class Container : IWaitTarget, IAsyncDisposable
                 previousRunEnded = PreviousRunEnd(await StartCreatedAsync(cancellationToken).ConfigureAwait(false));
             }
 
+            await StartForwardingOutputAsync(startRequested, cancellationToken).ConfigureAwait(false);
             if (attachedDevService is null)
             {
                 await OnStartedAsync(cancellationToken).ConfigureAwait(false);
@@ -138,21 +143,6 @@ public class Container : IWaitTarget, IAsyncDisposable
 
         StartDuration = clock.Elapsed;
         logger.ContainerReady(ShortId, Image, clock.ElapsedMilliseconds);
-        if (Settings.OutputConsumers.IsEmpty)
-        {
-            return;
-        }
-
-        if (previousRunEnded is not null && outputForwarding is { IsCompleted: false } previousForwarding)
-        {
-            // Its log stream ends with the run it followed (the engine closes it on exit); the new run gets a new one.
-            await Task.WhenAny(previousForwarding, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
-        }
-
-        if (outputForwarding is null or { IsCompleted: true })
-        {
-            outputForwarding = ForwardOutputAsync(lifetime.Token);
-        }
     }
 
     /// <summary>Stops the container: SIGTERM (or the image's stop signal), then SIGKILL after the grace period
@@ -659,6 +649,7 @@ public class Container : IWaitTarget, IAsyncDisposable
                 var state = await GetStateAsync(CancellationToken.None).ConfigureAwait(false);
                 if (!state.Running)
                 {
+                    await DrainOutputAsync().ConfigureAwait(false);
                     var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString();
                     throw new ContainerExitedException(ShortId, Image!, state.ExitCode, state.OomKilled, awaited, await TailAsync().ConfigureAwait(false));
                 }
@@ -683,14 +674,36 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
     }
 
-    private async Task ForwardOutputAsync(CancellationToken cancellationToken)
+    /// <summary>Starts forwarding the output to the consumers as soon as the engine started the container, so that they see
+    /// what it prints while it starts (and, if it dies then, all of it: what a user reads when a start fails).</summary>
+    private async Task StartForwardingOutputAsync(DateTimeOffset startRequested, CancellationToken cancellationToken)
+    {
+        if (Settings.OutputConsumers.IsEmpty)
+        {
+            return;
+        }
+
+        if (previousRunEnded is not null && outputForwarding is { IsCompleted: false } previousForwarding)
+        {
+            // Its log stream ends with the run it followed (the engine closes it on exit); the new run gets a new one.
+            await Task.WhenAny(previousForwarding, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (outputForwarding is null or { IsCompleted: true })
+        {
+            // A new container's output from its first line; after a stop and start, from the end of the previous run (forwarded
+            // already); a reused container's or a dev service's from this start (their earlier runs are not this test's output;
+            // the host's clock stands for the engine's, as for a local engine).
+            var since = previousRunEnded ?? (reuseKey is not null || attachedDevService is not null ? startRequested : (DateTimeOffset?)null);
+            outputForwarding = ForwardLinesAsync(new LogOptions(Since: since), lifetime.Token);
+        }
+    }
+
+    private async Task ForwardLinesAsync(LogOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            // After a stop and start, from the end of the previous run (forwarded already); else about this start (a reused
-            // container's earlier runs are not this test's output).
-            var since = previousRunEnded ?? DateTimeOffset.UtcNow - StartDuration - TimeSpan.FromSeconds(1);
-            await foreach (var line in FollowLogsAsync(new LogOptions(Since: since), cancellationToken).ConfigureAwait(false))
+            await foreach (var line in FollowLogsAsync(options, cancellationToken).ConfigureAwait(false))
             {
                 foreach (var consumer in Settings.OutputConsumers)
                 {
@@ -701,6 +714,16 @@ public class Container : IWaitTarget, IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or DockerApiException or IOException)
         {
             // The container went away or we were disposed: forwarding simply ends.
+        }
+    }
+
+    /// <summary>Waits (bounded) until the consumers have the last line of a container that exited: the engine ends the log
+    /// stream on exit, so that the consumers are complete when the exception about the exit reaches the caller.</summary>
+    private async Task DrainOutputAsync()
+    {
+        if (outputForwarding is { } forwarding)
+        {
+            await Task.WhenAny(forwarding, Task.Delay(OutputDrainLimit, CancellationToken.None)).ConfigureAwait(false);
         }
     }
 

@@ -204,7 +204,7 @@ public sealed record ContainerBuilder
     /// <summary>Sets when the image is pulled (only when missing, unless changed).</summary>
     public ContainerBuilder WithPullPolicy(Images.PullPolicy policy) => With(s => s with { PullPolicy = policy });
 
-    /// <summary>Calls <paramref name="consumer"/> with every log line while the container runs.</summary>
+    /// <summary>Calls <paramref name="consumer"/> with every log line from the container's first (a failed start's included, all of them before <see cref="Container.StartAsync"/> throws).</summary>
     public ContainerBuilder WithOutputConsumer(Action<LogLine> consumer)
     {
         ArgumentNullException.ThrowIfNull(consumer);
