@@ -23,6 +23,9 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     private static readonly TimeSpan ExitGrace = TimeSpan.FromMilliseconds(500);
 
+    // Long enough for a slow engine to hand over the rest of an exited container's log, short enough not to hide the failure.
+    private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(5);
+
     private readonly ILogger logger;
     private readonly CancellationTokenSource lifetime = new();
     private DockerEngine? engine;
@@ -94,6 +97,7 @@ public class Container : IWaitTarget, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         var clock = Stopwatch.StartNew();
+        var startRequested = DateTimeOffset.UtcNow;
         var firstStart = id is null;
         try
         {
@@ -112,6 +116,7 @@ public class Container : IWaitTarget, IAsyncDisposable
                 previousRunEnded = PreviousRunEnd(await StartCreatedAsync(cancellationToken).ConfigureAwait(false));
             }
 
+            await StartForwardingOutputAsync(startRequested, cancellationToken).ConfigureAwait(false);
             if (attachedDevService is null)
             {
                 await OnStartedAsync(cancellationToken).ConfigureAwait(false);
@@ -148,21 +153,6 @@ public class Container : IWaitTarget, IAsyncDisposable
 
         StartDuration = clock.Elapsed;
         logger.ContainerReady(ShortId, Image, clock.ElapsedMilliseconds);
-        if (Settings.OutputConsumers.IsEmpty)
-        {
-            return;
-        }
-
-        if (previousRunEnded is not null && outputForwarding is { IsCompleted: false } previousForwarding)
-        {
-            // Its log stream ends with the run it followed (the engine closes it on exit); the new run gets a new one.
-            await Task.WhenAny(previousForwarding, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
-        }
-
-        if (outputForwarding is null or { IsCompleted: true })
-        {
-            outputForwarding = ForwardOutputAsync(lifetime.Token);
-        }
     }
 
     /// <summary>Stops the container: SIGTERM (or the image's stop signal), then SIGKILL after the grace period
@@ -348,36 +338,52 @@ public class Container : IWaitTarget, IAsyncDisposable
     public Task CopyToContainerAsync(string containerPath, ReadOnlyMemory<byte> content, UnixFileMode? mode = null, CancellationToken cancellationToken = default) =>
         CopyToContainerAsync([new ContainerFile(containerPath, content, null, mode)], cancellationToken);
 
-    /// <summary>Reads a file from the container (running or stopped).</summary>
-    /// <exception cref="TestkitException">The path does not exist or is not a regular file.</exception>
+    /// <summary>Reads a file from the container (running or stopped); a symbolic link is read as the file it points to.</summary>
+    /// <exception cref="TestkitException">The path does not exist, or is a directory or another kind of file that is not a regular file.</exception>
     public async Task<byte[]> ReadFileAsync(string containerPath, CancellationToken cancellationToken = default)
     {
-        try
+        ArgumentException.ThrowIfNullOrWhiteSpace(containerPath);
+        var (stat, body) = await GetArchiveAsync(containerPath, cancellationToken).ConfigureAwait(false);
+        var path = $"'{containerPath}'";
+        if (ContainerArchive.KindOf(stat.Mode) == ContainerPathKind.SymbolicLink)
         {
-            var archive = await Engine.Client.Containers.GetArchiveFromContainerAsync(
-                Id, new ContainerPathStatParameters { Path = containerPath }, false, cancellationToken).ConfigureAwait(false);
-            await using var stream = archive.Stream ?? Stream.Null;
-            return await ContainerArchive.ReadFirstFileAsync(stream, containerPath, cancellationToken).ConfigureAwait(false);
+            // The engine's archive of a link holds only the link; its stat gives the target fully resolved inside the
+            // container, which is what cat would read.
+            await body.DisposeAsync().ConfigureAwait(false);
+            path = $"'{containerPath}' (a symbolic link to '{stat.LinkTarget}')";
+            (stat, body) = await GetArchiveAsync(stat.LinkTarget, cancellationToken, path).ConfigureAwait(false);
         }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+
+        await using (body)
         {
-            throw new TestkitException($"'{containerPath}' does not exist in container {ShortId}.", e);
+            switch (ContainerArchive.KindOf(stat.Mode))
+            {
+                case ContainerPathKind.Directory:
+                    // Refused before the body is read: the archive of a directory is all of its files.
+                    throw new TestkitException($"{path} in container {ShortId} is a directory: ReadFileAsync reads one file. "
+                                               + $"Copy a directory out with CopyFromContainerAsync(\"{containerPath}\", hostDirectory), or read a file inside it.");
+                case ContainerPathKind.File:
+                    return await ContainerArchive.ReadOnlyFileAsync(body, containerPath, cancellationToken).ConfigureAwait(false);
+
+                default:
+                    throw new TestkitException($"{path} in container {ShortId} is not a regular file (a device, pipe or socket) and has no content to read. "
+                                               + "Give the path of a regular file.");
+            }
         }
     }
 
     /// <summary>Copies a file or directory out of the container into <paramref name="hostDirectory"/>.</summary>
+    /// <exception cref="TestkitException">The path does not exist in the container.</exception>
     public async Task CopyFromContainerAsync(string containerPath, string hostDirectory, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(containerPath);
         Directory.CreateDirectory(hostDirectory);
-        var archive = await Engine.Client.Containers.GetArchiveFromContainerAsync(
-            Id, new ContainerPathStatParameters { Path = containerPath }, false, cancellationToken).ConfigureAwait(false);
-        await using var stream = archive.Stream ?? Stream.Null;
-
-        // The tar reader's small reads trip the HTTP client's chunked stream at the end of the body: buffer it on disk first.
-        await using var buffered = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await stream.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false);
-        buffered.Position = 0;
-        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(buffered, hostDirectory, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+        var (_, body) = await GetArchiveAsync(containerPath, cancellationToken).ConfigureAwait(false);
+        await using (body)
+        {
+            await using var tar = await ContainerArchive.BufferAsync(body, cancellationToken).ConfigureAwait(false);
+            await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(tar, hostDirectory, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Saves the container's files and settings (running or stopped) as the image <paramref name="repository"/>:<paramref name="tag"/>
@@ -653,6 +659,7 @@ public class Container : IWaitTarget, IAsyncDisposable
                 var state = await GetStateAsync(CancellationToken.None).ConfigureAwait(false);
                 if (!state.Running)
                 {
+                    await DrainOutputAsync().ConfigureAwait(false);
                     var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString() is { } text ? Masked(text) : null;
                     throw new ContainerExitedException(ShortId, Image!, state.ExitCode, state.OomKilled, awaited, await TailAsync().ConfigureAwait(false));
                 }
@@ -662,11 +669,13 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new WaitTimeoutException(Masked(current?.ToString() ?? "the container to start"), Settings.StartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            // A short timeout can fire before the first wait began: that wait is what was not awaited long enough.
+            var awaited = (current ?? Settings.WaitStrategies.FirstOrDefault())?.ToString() ?? "the container to start";
+            throw new WaitTimeoutException(Masked(awaited), Settings.StartupTimeout, startupTimeout: true, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         catch (WaitTimeoutException e) when (e.LastLogLines.Count == 0)
         {
-            throw new WaitTimeoutException(Masked(e.Awaited), e.Timeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
+            throw new WaitTimeoutException(Masked(e.Awaited), e.Timeout, e.IsStartupTimeout, await TailAsync().ConfigureAwait(false), $"{ShortId} ({Image})");
         }
         finally
         {
@@ -675,14 +684,36 @@ public class Container : IWaitTarget, IAsyncDisposable
         }
     }
 
-    private async Task ForwardOutputAsync(CancellationToken cancellationToken)
+    /// <summary>Starts forwarding the output to the consumers as soon as the engine started the container, so that they see
+    /// what it prints while it starts (and, if it dies then, all of it: what a user reads when a start fails).</summary>
+    private async Task StartForwardingOutputAsync(DateTimeOffset startRequested, CancellationToken cancellationToken)
+    {
+        if (Settings.OutputConsumers.IsEmpty)
+        {
+            return;
+        }
+
+        if (previousRunEnded is not null && outputForwarding is { IsCompleted: false } previousForwarding)
+        {
+            // Its log stream ends with the run it followed (the engine closes it on exit); the new run gets a new one.
+            await Task.WhenAny(previousForwarding, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (outputForwarding is null or { IsCompleted: true })
+        {
+            // A new container's output from its first line; after a stop and start, from the end of the previous run (forwarded
+            // already); a reused container's or a dev service's from this start (their earlier runs are not this test's output;
+            // the host's clock stands for the engine's, as for a local engine).
+            var since = previousRunEnded ?? (reuseKey is not null || attachedDevService is not null ? startRequested : (DateTimeOffset?)null);
+            outputForwarding = ForwardLinesAsync(new LogOptions(Since: since), lifetime.Token);
+        }
+    }
+
+    private async Task ForwardLinesAsync(LogOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            // After a stop and start, from the end of the previous run (forwarded already); else about this start (a reused
-            // container's earlier runs are not this test's output).
-            var since = previousRunEnded ?? DateTimeOffset.UtcNow - StartDuration - TimeSpan.FromSeconds(1);
-            await foreach (var line in FollowLogsAsync(new LogOptions(Since: since), cancellationToken).ConfigureAwait(false))
+            await foreach (var line in FollowLogsAsync(options, cancellationToken).ConfigureAwait(false))
             {
                 foreach (var consumer in Settings.OutputConsumers)
                 {
@@ -693,6 +724,16 @@ public class Container : IWaitTarget, IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or DockerApiException or IOException)
         {
             // The container went away or we were disposed: forwarding simply ends.
+        }
+    }
+
+    /// <summary>Waits (bounded) until the consumers have the last line of a container that exited: the engine ends the log
+    /// stream on exit, so that the consumers are complete when the exception about the exit reaches the caller.</summary>
+    private async Task DrainOutputAsync()
+    {
+        if (outputForwarding is { } forwarding)
+        {
+            await Task.WhenAny(forwarding, Task.Delay(OutputDrainLimit, CancellationToken.None)).ConfigureAwait(false);
         }
     }
 
@@ -717,6 +758,24 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     // A wait's description may quote its command, and a command may carry a password.
     private string Masked(string text) => SecretMasker.MaskText(text, Settings.SecretValues);
+
+    /// <summary>The engine's stat of <paramref name="containerPath"/> and its tar body, not yet read; <paramref name="named"/>
+    /// is how a missing path is named in the error (a link that led there, say).</summary>
+    private async Task<(ContainerPathStatResponse Stat, Stream Body)> GetArchiveAsync(string containerPath, CancellationToken cancellationToken, string? named = null)
+    {
+        try
+        {
+            var archive = await Engine.Client.Containers.GetArchiveFromContainerAsync(
+                Id, new ContainerPathStatParameters { Path = containerPath }, false, cancellationToken).ConfigureAwait(false);
+            return (archive.Stat, archive.Stream ?? Stream.Null);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new TestkitException(named is null
+                ? $"'{containerPath}' does not exist in container {ShortId}. Check the path (it is absolute, inside the container)."
+                : $"{named} in container {ShortId} leads nowhere: '{containerPath}' does not exist. Check the link's target.", e);
+        }
+    }
 
     private Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
         Engine.Client.Containers.InspectContainerAsync(Id, cancellationToken);

@@ -221,7 +221,7 @@ public sealed record ContainerBuilder
     /// <summary>Sets when the image is pulled (only when missing, unless changed).</summary>
     public ContainerBuilder WithPullPolicy(Images.PullPolicy policy) => With(s => s with { PullPolicy = policy });
 
-    /// <summary>Calls <paramref name="consumer"/> with every log line while the container runs.</summary>
+    /// <summary>Calls <paramref name="consumer"/> with every log line from the container's first (a failed start's included, all of them before <see cref="Container.StartAsync"/> throws).</summary>
     public ContainerBuilder WithOutputConsumer(Action<LogLine> consumer)
     {
         ArgumentNullException.ThrowIfNull(consumer);
@@ -234,7 +234,8 @@ public sealed record ContainerBuilder
     /// <summary>Adds a wait strategy after the existing ones.</summary>
     public ContainerBuilder AddWaitStrategy(IWaitStrategy strategy) => With(s => s with { WaitStrategies = s.WaitStrategies.Add(strategy) });
 
-    /// <summary>How long start and readiness may take together (one minute unless set).</summary>
+    /// <summary>How long the container may take to become ready once the engine started it (one minute unless set);
+    /// pulling the image and creating the container are not counted.</summary>
     public ContainerBuilder WithStartupTimeout(TimeSpan timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);

@@ -93,7 +93,7 @@ public sealed record ContainerSettings
     /// <summary>What must be true before the container counts as started, checked in order.</summary>
     public ImmutableArray<IWaitStrategy> WaitStrategies { get; init; } = [];
 
-    /// <summary>How long the start, waits included, may take.</summary>
+    /// <summary>How long the waits may take, counted from the engine's start of the container (pull and create not included).</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Where diagnostics go; null for none.</summary>

@@ -19,7 +19,7 @@ internal static class WaitRunner
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new WaitTimeoutException(strategy.ToString() ?? strategy.GetType().Name, timeout, []);
+            throw new WaitTimeoutException(strategy.ToString() ?? strategy.GetType().Name, timeout, startupTimeout: false, []);
         }
     }
 }
