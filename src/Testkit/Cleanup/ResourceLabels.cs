@@ -38,6 +38,11 @@ public static class ResourceLabels
     /// <c>linux:&lt;boot id&gt;:&lt;pid namespace&gt;:&lt;start in clock ticks&gt;</c>, elsewhere <c>time:&lt;UTC ticks&gt;</c>).</summary>
     public const string OwnerStart = "org.testkit.owner.start";
 
+    /// <summary>Marks the one container, network or volume a Testkit object created, with a random id of that object: a create
+    /// whose answer was lost (cancelled mid-request, while the engine went on creating) is still found and removed by it,
+    /// and a same-named resource is never mistaken for ours.</summary>
+    internal const string Instance = "org.testkit.instance";
+
     /// <summary>This process's session id.</summary>
     public static string SessionId { get; } = Guid.NewGuid().ToString("N");
 
