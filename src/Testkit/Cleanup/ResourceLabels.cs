@@ -10,8 +10,13 @@ public static class ResourceLabels
     public const string Session = "org.testkit.session";
 
     /// <summary>With the value <c>true</c>, the resource is meant to outlive its session (a dev database, a reused
-    /// container): neither the watchdog nor the sweep of dead sessions removes it (disposing it still does).</summary>
-    public const string Keep = "org.testkit.keep";
+    /// container): neither the watchdog nor the sweep of dead sessions removes it (disposing it still does). With
+    /// <see cref="KeepOnceTagged"/>, on an image: the same once the image has a tag.</summary>
+    public const string Keep = KeepRule.Label;
+
+    /// <summary>The <see cref="Keep"/> value of an image that is its session's until it has a tag and kept from then on:
+    /// a commit named after it is made (a snapshot), which the session's cleanup removes when its process dies in between.</summary>
+    public const string KeepOnceTagged = KeepRule.OnceTagged;
 
     /// <summary>On a reused container: the hash of the settings it was created with, by which later runs find it again.</summary>
     public const string Reuse = "org.testkit.reuse";
