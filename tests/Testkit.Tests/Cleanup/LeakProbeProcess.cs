@@ -59,8 +59,10 @@ internal sealed class LeakProbeProcess : IAsyncDisposable
     /// environment — never with TESTKIT_CLEANUP unless given, whatever this process runs with — and waits for READY.</summary>
     /// <param name="hostName">A host name of its own (see <see cref="CanRenameHost"/>), so that the sweeps of the other test
     /// processes on this machine, which only judge this host's sessions, leave its resources alone.</param>
+    /// <param name="buildContext">A directory whose Dockerfile the probe starts building before READY (and never waits
+    /// for), instead of making its container, network and volumes.</param>
     public static async Task<LeakProbeProcess> StartAsync(
-        string probeDll, IReadOnlyDictionary<string, string?>? environment = null, bool connectOnly = false, string? hostName = null)
+        string probeDll, IReadOnlyDictionary<string, string?>? environment = null, bool connectOnly = false, string? hostName = null, string? buildContext = null)
     {
         // In a process group (and session) of its own, so that "KILL-GROUP" can kill the group without killing this process.
         string[] command = [Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet"];
@@ -93,6 +95,12 @@ internal sealed class LeakProbeProcess : IAsyncDisposable
         if (connectOnly)
         {
             start.ArgumentList.Add("--connect-only");
+        }
+
+        if (buildContext is not null)
+        {
+            start.ArgumentList.Add("--build");
+            start.ArgumentList.Add(buildContext);
         }
 
         var watchdogLog = Path.Combine(Path.GetTempPath(), $"testkit-leakprobe-{Guid.NewGuid():N}.log");
