@@ -363,10 +363,8 @@ public sealed partial record ImageBuilder
             }
         }
 
-        if (Keep)
-        {
-            labels[Cleanup.ResourceLabels.Keep] = "true";
-        }
+        // Explicit either way: a build FROM a kept image (a snapshot: keep=tagged) would inherit its keep label.
+        labels[Cleanup.ResourceLabels.Keep] = Keep ? "true" : "false";
 
         labels[BuildHashLabel] = hash;
         var parameters = new ImageBuildParameters
