@@ -11,7 +11,7 @@ internal static class SessionReaper
     public const string SessionLabel = "org.testkit.session";
 
     /// <summary>The SDK's <c>ResourceLabels.Keep</c>: such resources are meant to outlive the session.</summary>
-    public const string KeepLabel = "org.testkit.keep";
+    public const string KeepLabel = Cleanup.KeepRule.Label;
 
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(5);
 
@@ -72,7 +72,7 @@ internal static class SessionReaper
         {
             if (item.TryGetProperty("Labels", out var labels) && labels.ValueKind == JsonValueKind.Object
                 && labels.TryGetProperty(KeepLabel, out var keep) && keep.ValueKind == JsonValueKind.String
-                && string.Equals(keep.GetString(), "true", StringComparison.OrdinalIgnoreCase))
+                && Cleanup.KeepRule.IsKept(keep.GetString(), Cleanup.KeepRule.IsTagged(RepoTags(item))))
             {
                 report.Kept(kind);
                 continue;
@@ -86,6 +86,12 @@ internal static class SessionReaper
 
         await Task.WhenAll(removals).ConfigureAwait(false);
     }
+
+    /// <summary>An image's tags as the engine lists them; none for other resources.</summary>
+    private static IEnumerable<string> RepoTags(JsonElement item) =>
+        item.TryGetProperty("RepoTags", out var tags) && tags.ValueKind == JsonValueKind.Array
+            ? tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)
+            : [];
 
     private static async Task RemoveAsync(EngineHttp engine, string kind, string id, string path, Report report, CancellationToken cancellationToken)
     {
@@ -122,7 +128,7 @@ internal static class SessionReaper
             lock (removed)
             {
                 var text = "removed " + Describe(removed);
-                text += kept.Count == 0 ? "" : $"; kept ({KeepLabel}=true) {Describe(kept)}";
+                text += kept.Count == 0 ? "" : $"; kept ({KeepLabel}) {Describe(kept)}";
                 return failures.IsEmpty ? text : text + $"; could not remove: {string.Join("; ", failures)}";
             }
         }

@@ -9,7 +9,7 @@ using Testkit.Volumes;
 // labelled to be kept; prints their ids and names, then READY, then waits WITHOUT disposing anything, like a test
 // process that is killed or forgets to clean up. It ends on "exit" or the end of its standard input (a normal exit),
 // or on whatever signal the test sends. With TESTKIT_PROBE_REUSE_LABEL set it also starts a reused container with that label. With --connect-only it only connects to the engine (which starts the
-// watchdog and the sweep) before READY.
+// watchdog and the sweep) before READY; with --build DIR it connects, then starts building DIR's Dockerfile.
 var logger = new LineLogger();
 Console.WriteLine($"session {ResourceLabels.SessionId}");
 Console.WriteLine($"pid {Environment.ProcessId}");
@@ -20,6 +20,12 @@ if (args.Contains("--connect-only"))
 else if (args.Contains("--engine-fault"))
 {
     await EngineFault.StartRunningAsync(logger);
+}
+else if (args.SkipWhile(a => a != "--build").Skip(1).FirstOrDefault() is { } context)
+{
+    // Starts a build of the Dockerfile in that directory and does not wait for it: the test kills the probe mid-build.
+    await DockerEngine.GetSharedAsync(logger);
+    _ = new Testkit.Images.ImageBuilder(context).WithLogger(logger).BuildAsync();
 }
 else
 {

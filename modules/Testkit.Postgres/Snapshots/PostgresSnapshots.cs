@@ -6,8 +6,8 @@ namespace Testkit.Postgres.Snapshots;
 
 /// <summary>Snapshots of initialised PostgreSQL data directories: images that later containers of the same configuration
 /// start from, skipping initdb and the init scripts. See <see cref="PostgresBuilder.WithSnapshot"/>.</summary>
-/// <remarks>Snapshot images outlive the test session on purpose (<c>org.testkit.keep=true</c>: neither the watchdog nor the
-/// sweep of dead sessions removes them). They are named <c>testkit-snapshot/postgres:&lt;key&gt;</c> and labelled
+/// <remarks>Snapshot images outlive the test session on purpose (<c>org.testkit.keep=tagged</c>: once named, neither the
+/// watchdog nor the sweep of dead sessions removes them; a commit its process did not live to name is its session's). They are named <c>testkit-snapshot/postgres:&lt;key&gt;</c> and labelled
 /// <see cref="KeyLabel"/>; <see cref="SnapshotRetention"/> says when they go. Remove them all by hand with
 /// <c>docker rmi $(docker images -q testkit-snapshot/postgres)</c>.</remarks>
 public static class PostgresSnapshots

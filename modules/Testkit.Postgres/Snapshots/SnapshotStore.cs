@@ -54,21 +54,17 @@ internal static class SnapshotStore
     public static async Task<string> CommitAsync(
         DockerEngine engine, string containerId, string key, string baseImage, string? dataOwner, CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, string>
+        // The session's labels, and kept only once tagged: labels cannot change after the commit, and a process killed
+        // between the commit and the tag would leave an untagged 50 MB image that no session cleanup claims (a snapshot
+        // that names no session) and retention only removes an hour later. Tagged, it outlives the session as before.
+        var labels = new Dictionary<string, string>(ResourceLabels.ForThisSession)
         {
-            [ResourceLabels.Managed] = "true",
-            [ResourceLabels.Keep] = "true",
+            [ResourceLabels.Keep] = ResourceLabels.KeepOnceTagged,
             [PostgresSnapshots.KeyLabel] = key,
             [PostgresSnapshots.ModuleLabel] = PostgresSnapshots.ModuleName,
             [PostgresSnapshots.BaseImageLabel] = baseImage,
             [PostgresSnapshots.DataOwnerLabel] = dataOwner ?? "",
         };
-
-        // The commit inherits the container's labels; a snapshot outlives the session, so it names no session nor owner.
-        foreach (var label in ResourceLabels.ForThisSession.Keys.Where(k => k == ResourceLabels.Session || k.StartsWith("org.testkit.owner.", StringComparison.Ordinal)))
-        {
-            labels[label] = "";
-        }
 
         var committed = await engine.Client.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
         {

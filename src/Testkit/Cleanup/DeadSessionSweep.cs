@@ -12,7 +12,7 @@ namespace Testkit.Cleanup;
 /// machine, a watchdog that could not start or reach the engine): every container, network, volume and image whose
 /// owner labels name this host and a process that no longer runs.</summary>
 /// <remarks>Only this host can judge its own processes: resources owned on other hosts, in other pid namespaces or
-/// before this boot are left alone, as are those labelled <see cref="ResourceLabels.Keep"/> and those without owner labels.</remarks>
+/// before this boot are left alone, as are those kept (<see cref="KeepRule"/>) and those without owner labels.</remarks>
 internal static class DeadSessionSweep
 {
     /// <summary>What one sweep did.</summary>
@@ -41,10 +41,10 @@ internal static class DeadSessionSweep
         await Task.WhenAll(containers, networks, volumes, images).ConfigureAwait(false);
 
         var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
-        bool OfDeadSession(IDictionary<string, string>? labels)
+        bool OfDeadSession(IDictionary<string, string>? labels, bool tagged = false)
         {
             if (labels is null
-                || (labels.TryGetValue(ResourceLabels.Keep, out var keep) && string.Equals(keep, "true", StringComparison.OrdinalIgnoreCase))
+                || KeepRule.IsKept(labels.TryGetValue(ResourceLabels.Keep, out var keep) ? keep : null, tagged)
                 || !labels.TryGetValue(ResourceLabels.Session, out var session)
                 || session == ResourceLabels.SessionId
                 || SessionOwner.FromLabels(labels) is not { } owner)
@@ -88,7 +88,7 @@ internal static class DeadSessionSweep
                 $"network {n.Name}", () => client.Networks.DeleteNetworkAsync(n.ID, cancellationToken)))
             .Concat((await volumes.ConfigureAwait(false)).Volumes?.Where(v => OfDeadSession(v.Labels)).Select(v => RemoveAsync(
                 $"volume {v.Name}", () => client.Volumes.RemoveAsync(v.Name, force: true, cancellationToken))) ?? [])).ConfigureAwait(false);
-        await Task.WhenAll((await images.ConfigureAwait(false)).Where(i => OfDeadSession(i.Labels)).Select(i => RemoveAsync(
+        await Task.WhenAll((await images.ConfigureAwait(false)).Where(i => OfDeadSession(i.Labels, KeepRule.IsTagged(i.RepoTags))).Select(i => RemoveAsync(
             $"image {Short(i.ID)}",
             () => client.Images.DeleteImageAsync(i.ID, new ImageDeleteParameters { Force = true }, cancellationToken)))).ConfigureAwait(false);
 

@@ -10,8 +10,13 @@ public static class ResourceLabels
     public const string Session = "org.testkit.session";
 
     /// <summary>With the value <c>true</c>, the resource is meant to outlive its session (a dev database, a reused
-    /// container): neither the watchdog nor the sweep of dead sessions removes it (disposing it still does).</summary>
-    public const string Keep = "org.testkit.keep";
+    /// container): neither the watchdog nor the sweep of dead sessions removes it (disposing it still does). With
+    /// <see cref="KeepOnceTagged"/>, on an image: the same once the image has a tag.</summary>
+    public const string Keep = KeepRule.Label;
+
+    /// <summary>The <see cref="Keep"/> value of an image that is its session's until it has a tag and kept from then on:
+    /// a commit named after it is made (a snapshot), which the session's cleanup removes when its process dies in between.</summary>
+    public const string KeepOnceTagged = KeepRule.OnceTagged;
 
     /// <summary>On a reused container: the hash of the settings it was created with, by which later runs find it again.</summary>
     public const string Reuse = "org.testkit.reuse";
@@ -37,6 +42,11 @@ public static class ResourceLabels
     /// <summary>When that process started, so that another process that reuses its id is not mistaken for it (on Linux
     /// <c>linux:&lt;boot id&gt;:&lt;pid namespace&gt;:&lt;start in clock ticks&gt;</c>, elsewhere <c>time:&lt;UTC ticks&gt;</c>).</summary>
     public const string OwnerStart = "org.testkit.owner.start";
+
+    /// <summary>Marks the one container, network or volume a Testkit object created, with a random id of that object: a create
+    /// whose answer was lost (cancelled mid-request, while the engine went on creating) is still found and removed by it,
+    /// and a same-named resource is never mistaken for ours.</summary>
+    internal const string Instance = "org.testkit.instance";
 
     /// <summary>This process's session id.</summary>
     public static string SessionId { get; } = Guid.NewGuid().ToString("N");

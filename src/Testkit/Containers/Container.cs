@@ -28,8 +28,10 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     private readonly ILogger logger;
     private readonly CancellationTokenSource lifetime = new();
+    private readonly string instance = Guid.NewGuid().ToString("N"); // this object's containers' ResourceLabels.Instance
     private DockerEngine? engine;
     private string? id;
+    private bool createAttempted; // a create was sent that no removal has undone yet: its container may exist without an id
     private ImageInspectResponse? resolvedImage; // what the engine knew of Image when it was resolved
     private Dictionary<string, int> mappedPorts = [];
     private Task? outputForwarding;
@@ -517,14 +519,20 @@ public class Container : IWaitTarget, IAsyncDisposable
             .Append(ResolveImageAsync(cancellationToken));
         await Task.WhenAll(dependencies).ConfigureAwait(false);
 
-        var parameters = ContainerSpec.ToCreateParameters(Settings, Image!);
+        var parameters = ContainerSpec.ToCreateParameters(Settings, Image!, instance);
         if (Settings.Reuse && Reuse.ContainerReuse.Enabled && await FindReusableAsync(parameters, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        var created = await engine.Client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+        // Not cancelled mid-request: the engine goes on creating a container whose client gave up (API 1.41's create takes no
+        // cancellation), and a removal that lists by label right after the abort can run before the engine has it (5–8 of
+        // 49 cancelled starts leaked so). Waiting for the answer keeps the id; the cancellation takes effect right after.
+        // The instance label still finds a container whose answer was lost otherwise (a timeout, a dropped connection).
+        createAttempted = true;
+        var created = await engine.Client.Containers.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
         id = created.ID;
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var network in Settings.Networks.Skip(1))
         {
             await engine.Client.Networks.ConnectNetworkAsync(network.Network, new NetworkConnectParameters
@@ -810,20 +818,38 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     private async Task RemoveAsync()
     {
-        if (id is null || engine is null)
+        if (engine is null || (id is null && !createAttempted))
         {
             return;
         }
 
         var clock = Stopwatch.StartNew();
-        try
+
+        // Without an id the create's answer was lost (cancelled mid-request), but the engine may have created it all the same.
+        foreach (var containerId in id is { } known ? [known] : await FindOwnAsync().ConfigureAwait(false))
         {
-            await engine.Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }).ConfigureAwait(false);
-            logger.ContainerRemoved(ShortId, clock.ElapsedMilliseconds);
+            try
+            {
+                await engine.Client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }).ConfigureAwait(false);
+                logger.ContainerRemoved(containerId[..Math.Min(12, containerId.Length)], clock.ElapsedMilliseconds);
+            }
+            catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound || e.ResponseBody?.Contains("already in progress", StringComparison.Ordinal) == true)
+            {
+                // Already gone (auto-removed, or removed by hand): nothing left to do.
+            }
         }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound || e.ResponseBody?.Contains("already in progress", StringComparison.Ordinal) == true)
+
+        createAttempted = false;
+    }
+
+    /// <summary>The containers this object created, found by their <see cref="Cleanup.ResourceLabels.Instance"/> label.</summary>
+    private async Task<IEnumerable<string>> FindOwnAsync()
+    {
+        var found = await engine!.Client.Containers.ListContainersAsync(new ContainersListParameters
         {
-            // Already gone (auto-removed, or removed by hand): nothing left to do.
-        }
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{Cleanup.ResourceLabels.Instance}={instance}"] = true } },
+        }).ConfigureAwait(false);
+        return found.Select(c => c.ID);
     }
 }

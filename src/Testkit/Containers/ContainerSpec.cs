@@ -10,7 +10,9 @@ namespace Testkit.Containers;
 /// <summary>Translates settings into the engine's create request.</summary>
 internal static class ContainerSpec
 {
-    public static CreateContainerParameters ToCreateParameters(ContainerSettings settings, string image)
+    /// <summary>The create request; <paramref name="instance"/>, when given, becomes the <see cref="ResourceLabels.Instance"/>
+    /// label by which the container is found again when the create's answer is lost.</summary>
+    public static CreateContainerParameters ToCreateParameters(ContainerSettings settings, string image, string? instance = null)
     {
         var labels = new Dictionary<string, string>(settings.Labels);
         foreach (var (key, value) in ResourceLabels.ForThisSession)
@@ -20,6 +22,10 @@ internal static class ContainerSpec
 
         // Containers inherit their image's labels: one run from a kept image is not kept unless asked.
         labels.TryAdd(ResourceLabels.Keep, "false");
+        if (instance is not null)
+        {
+            labels[ResourceLabels.Instance] = instance;
+        }
 
         // API 1.41 accepts one network at creation; the others are connected before the start.
         var firstNetwork = settings.Networks.FirstOrDefault();

@@ -181,16 +181,29 @@ public sealed partial record ImageBuilder
 
         var context = BuildContext.Scan(ContextDirectory, exceptions.Count == 0 ? ignore : ignore.WithExceptions([.. exceptions]), cancellationToken);
         var dockerfileInContext = relativeDockerfile;
-        if (!sendsOwnDockerfile)
+        var generatedName = ".dockerfile." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dockerfileText)))[..20];
+        void SendUnderGeneratedName(string text)
         {
             // Sent under a generated name and listed in .dockerignore, as the docker CLI sends a Dockerfile from
             // outside the context, so that COPY . never copies it; the user's own Dockerfile stays as it is.
-            dockerfileInContext = ".dockerfile." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dockerfileText)))[..20];
-            context.Replace(dockerfileInContext, Encoding.UTF8.GetBytes(dockerfileText));
+            dockerfileInContext = generatedName;
+            context.Replace(dockerfileInContext, Encoding.UTF8.GetBytes(text));
             context.Replace(".dockerignore", Encoding.UTF8.GetBytes((ignoreText ?? ".dockerignore") + "\n" + dockerfileInContext + "\n"));
         }
 
+        if (!sendsOwnDockerfile)
+        {
+            SendUnderGeneratedName(dockerfileText);
+        }
+
         var hash = await HashAsync(dockerfileInContext, dockerfileText, baseIds, context, cancellationToken).ConfigureAwait(false);
+        if (!Keep && PullPolicy != PullPolicy.Always)
+        {
+            // After the hash, which names the bases themselves: a session's labels on every image the build makes, the
+            // intermediate ones included, so that the session's cleanup finds what a killed build left (SessionBaseImages).
+            // A kept image names no session; with Always the engine pulls the bases by name itself.
+            SendUnderGeneratedName(await SessionBaseImages.RewriteAsync(engine, dockerfileText, BuildArgs, cancellationToken).ConfigureAwait(false));
+        }
         string[] tags = Tags.IsEmpty ? [DefaultTag(hash)] : [.. Tags];
         var gate = BuildsInProgress.GetOrAdd(hash + (Keep ? "+keep" : ""), _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -360,10 +373,8 @@ public sealed partial record ImageBuilder
             }
         }
 
-        if (Keep)
-        {
-            labels[Cleanup.ResourceLabels.Keep] = "true";
-        }
+        // Explicit either way: a build FROM a kept image (a snapshot: keep=tagged) would inherit its keep label.
+        labels[Cleanup.ResourceLabels.Keep] = Keep ? "true" : "false";
 
         labels[BuildHashLabel] = hash;
         return labels;

@@ -75,7 +75,7 @@ internal static class ImageCleanup
         }
     }
 
-    private static bool HasTags(ImageInspectResponse image) => image.RepoTags?.Any(t => t != "<none>:<none>") == true;
+    private static bool HasTags(ImageInspectResponse image) => Cleanup.KeepRule.IsTagged(image.RepoTags);
 
     private static async Task DeleteAsync(DockerEngine engine, string nameOrId)
     {

@@ -17,7 +17,7 @@ public sealed class Network : IAsyncDisposable
 {
     /// <summary>Marks the one network this object created, so that a create whose answer was lost (cancelled
     /// mid-request) can still be found and removed, and a same-named network is never mistaken for ours.</summary>
-    internal const string InstanceLabel = "org.testkit.instance";
+    internal const string InstanceLabel = ResourceLabels.Instance;
 
     private const int RemoveAttempts = 3;
 

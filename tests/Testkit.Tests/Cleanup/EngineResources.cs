@@ -116,16 +116,17 @@ internal static class EngineResources
         return id;
     }
 
-    /// <summary>An image committed from <paramref name="containerId"/> that carries <paramref name="labels"/>.</summary>
-    public static async Task<string> CommitImageAsync(string containerId, Dictionary<string, string> labels)
+    /// <summary>An image committed from <paramref name="containerId"/> that carries <paramref name="labels"/>, with a tag
+    /// unless <paramref name="tagged"/> is false.</summary>
+    public static async Task<string> CommitImageAsync(string containerId, Dictionary<string, string> labels, bool tagged = true)
     {
         var engine = await DockerEngine.GetSharedAsync();
         var tag = "leaktest-" + Guid.NewGuid().ToString("N")[..12];
         return (await engine.Client.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
         {
             ContainerID = containerId,
-            RepositoryName = "testkit-leaktest",
-            Tag = tag,
+            RepositoryName = tagged ? "testkit-leaktest" : null!,
+            Tag = tagged ? tag : null!,
             Labels = labels,
             Cmd = ["sleep", "infinity"],
         })).ID;

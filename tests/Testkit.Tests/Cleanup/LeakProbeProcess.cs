@@ -59,6 +59,8 @@ internal sealed class LeakProbeProcess : IAsyncDisposable
     /// environment — never with TESTKIT_CLEANUP unless given, whatever this process runs with — and waits for READY.</summary>
     /// <param name="hostName">A host name of its own (see <see cref="CanRenameHost"/>), so that the sweeps of the other test
     /// processes on this machine, which only judge this host's sessions, leave its resources alone.</param>
+    /// <param name="arguments">More of the probe's options: <c>--engine-fault</c>, or <c>--build DIR</c> (a directory whose
+    /// Dockerfile the probe starts building before READY, and never waits for, instead of making its container, network and volumes).</param>
     public static async Task<LeakProbeProcess> StartAsync(
         string probeDll, IReadOnlyDictionary<string, string?>? environment = null, bool connectOnly = false, string? hostName = null,
         IReadOnlyList<string>? arguments = null)
