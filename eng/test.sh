@@ -48,5 +48,11 @@ if [ -n "$leftover" ]; then
 else
   echo "[test] no container, network or volume left behind"
 fi
+
+# The packages as users get them, and a killed consumer's container removed by its watchdog (leak protection on).
+# After the leak check: that consumer's start-up sweep would remove what the test processes above leaked.
+package=0
+bash eng/package-test.sh || package=$?
+
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
-if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ -n "$leftover" ]; then exit 1; fi
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ -n "$leftover" ] || [ "$package" -ne 0 ]; then exit 1; fi

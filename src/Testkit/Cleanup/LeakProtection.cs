@@ -68,6 +68,10 @@ public static class LeakProtection
         if (reason is not null)
         {
             Safely(() => logger.WatchdogUnavailable(reason));
+
+            // Most test processes run without a logger, or below Warning: without leak protection a killed run leaves its
+            // containers running, so this is said where everyone sees it. Once: this runs once per process (see Attach).
+            Safely(() => Console.Error.WriteLine($"Testkit: leak protection has no watchdog, so if this process is killed its containers keep running. {reason.ReplaceLineEndings(" ")}"));
             return;
         }
 

@@ -31,8 +31,10 @@ internal static class WatchdogLauncher
         var watchdog = Path.Combine(directory, AssemblyFileName);
         if (!File.Exists(watchdog))
         {
-            return $"{watchdog} is missing. Testkit's build copies {AssemblyFileName} with its .runtimeconfig.json and .deps.json next to Testkit.dll; "
-                + "copy them there if your build dropped them, or set TESTKIT_CLEANUP=off to go without leak protection.";
+            return $"{watchdog} is missing. The Testkit package's buildTransitive targets copy {AssemblyFileName} with its .runtimeconfig.json and "
+                + ".deps.json next to Testkit.dll in every project that gets Testkit, directly or through another package: reference the Testkit "
+                + "package directly, or do not exclude its build assets (ExcludeAssets=build), or copy those three files there if your build "
+                + "dropped them; TESTKIT_CLEANUP=off silences this.";
         }
 
         if (FindDotnetHost() is not { } dotnet)

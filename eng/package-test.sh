@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Testkit as users get it, with leak protection on:
+# 1. a project that references src/Testkit by path builds with 'dotnet build -c Release -o out', and the watchdog is in out/;
+# 2. Testkit and Testkit.Redis packed to a folder; a new project that references ONLY Testkit.Redis from there, restored
+#    with a fresh NUGET_PACKAGES, has the watchdog next to Testkit.dll; run, it starts a Redis container, prints its id
+#    and is killed with SIGKILL; its watchdog must remove that container within the deadline.
+# Needs the engine and the offline images (eng/setup.sh). Removes its temporary folders (KEEP_WORK=1 keeps them, to look
+# into), and the container if it stays.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+deadline_seconds=20
+# Never found on a registry: the packages restored are the ones packed here, whatever a configured source serves.
+version=0.0.0-testkit.packagetest
+watchdog_files=(Testkit.Watchdog.dll Testkit.Watchdog.runtimeconfig.json Testkit.Watchdog.deps.json)
+
+work=$(mktemp -d)
+consumer_pid=""
+container=""
+cleanup() {
+  if [ -n "$consumer_pid" ]; then kill -KILL "$consumer_pid" 2>/dev/null || true; fi
+  if [ -n "$container" ] && [ -n "$(docker ps -aq --filter "id=$container")" ]; then docker rm -f -v "$container" >/dev/null || true; fi
+  if [ -n "${KEEP_WORK:-}" ]; then echo "[package-test] kept $work (KEEP_WORK)"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+started=$SECONDS
+say() { echo "[package-test] $(( SECONDS - started ))s: $*"; }
+fail() { echo "[package-test] FAILED: $*" >&2; exit 1; }
+expect_watchdog_in() {
+  for file in "${watchdog_files[@]}"; do
+    [ -f "$1/$file" ] || fail "$file is missing from $1 ($2): leak protection would be off there"
+  done
+}
+build() { dotnet build "$@" --nologo -v quiet -clp:ErrorsOnly; }
+# A new project in $1 (outside the repository, so that none of its Directory.*.props apply) with the item in $2.
+new_project() {
+  mkdir -p "$1"
+  cat > "$1/Consumer.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    $2
+  </ItemGroup>
+</Project>
+EOF
+}
+
+# 1. By path, before anything here builds Release into the repository's bin/: the watchdog must be found wherever
+#    the ProjectReference put it, not at a fixed bin/<configuration>/ path.
+new_project "$work/by-path" "<ProjectReference Include=\"$root/src/Testkit/Testkit.csproj\" />"
+echo 'System.Console.WriteLine(typeof(Testkit.Containers.Container).Assembly.GetName().Name);' > "$work/by-path/Program.cs"
+say "dotnet build -c Release -o out of a project that references src/Testkit by path"
+build "$work/by-path" -c Release -o "$work/by-path/out"
+expect_watchdog_in "$work/by-path/out" "dotnet build -c Release -o out, by path"
+
+# 2. Packed.
+say "packing Testkit and Testkit.Redis $version"
+for project in src/Testkit/Testkit.csproj modules/Testkit.Redis/Testkit.Redis.csproj; do
+  dotnet pack "$root/$project" --nologo -v quiet -clp:ErrorsOnly -o "$work/feed" -p:PackageVersion="$version"
+done
+
+consumer="$work/by-package"
+new_project "$consumer" "<PackageReference Include=\"Testkit.Redis\" Version=\"$version\" />"
+cat > "$consumer/Program.cs" <<'EOF'
+using Testkit.Redis;
+
+// Starts a container and never disposes it, like a test process killed mid-test.
+var redis = new RedisContainer();
+await redis.StartAsync();
+Console.WriteLine($"container {redis.Id}");
+// Bounded, so that a consumer the script lost track of ends by itself (its watchdog then removes the container).
+await Task.Delay(TimeSpan.FromMinutes(2));
+EOF
+# The packed folder as one more source: the machine's configured sources still serve the dependencies.
+cat > "$consumer/nuget.config" <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="testkit-packed" value="$work/feed" />
+  </packageSources>
+</configuration>
+EOF
+say "restoring and building a project that references only Testkit.Redis (fresh NUGET_PACKAGES)"
+NUGET_PACKAGES="$work/nuget-packages" build "$consumer" -o "$consumer/out"
+expect_watchdog_in "$consumer/out" "PackageReference to Testkit.Redis only"
+
+# Under a host name of its own where it can (root: unshare --uts), so that its start-up sweep of dead sessions judges
+# only its own host's: other test runs on a shared engine keep what they expect to find. Leak protection on.
+run=(dotnet "$consumer/out/Consumer.dll")
+if unshare --uts true 2>/dev/null; then
+  run=(unshare --uts sh -c 'hostname "$0" && exec "$@"' "testkit-package-test-$$" "${run[@]}")
+fi
+say "running it with leak protection on"
+env -u TESTKIT_CLEANUP "${run[@]}" > "$work/consumer.out" 2> "$work/consumer.err" &
+consumer_pid=$!
+until container=$(sed -n 's/^container //p' "$work/consumer.out") && [ -n "$container" ]; do
+  kill -0 "$consumer_pid" 2>/dev/null || fail "the consumer ended before it printed a container id: $(cat "$work/consumer.out" "$work/consumer.err")"
+  [ $(( SECONDS - started )) -lt 300 ] || fail "the consumer printed no container id within 300 s"
+  sleep 0.1
+done
+if [ -s "$work/consumer.err" ]; then fail "the consumer wrote to stderr (a missing watchdog says so there): $(cat "$work/consumer.err")"; fi
+
+kill -KILL "$consumer_pid"
+wait "$consumer_pid" 2>/dev/null || true
+consumer_pid=""
+killed=$SECONDS
+killed_ns=$(date +%s%N)
+say "killed it (SIGKILL); waiting up to ${deadline_seconds}s for container ${container:0:12} to be removed"
+while [ -n "$(docker ps -aq --filter "id=$container")" ]; do
+  [ $(( SECONDS - killed )) -lt "$deadline_seconds" ] || fail "container ${container:0:12} is still there ${deadline_seconds}s after its process was killed: $(docker ps -a --filter "id=$container" --format '{{.Status}}')"
+  sleep 0.1
+done
+container=""
+say "the container was removed $(( ($(date +%s%N) - killed_ns) / 1000000 )) ms after the kill; passed"
