@@ -53,6 +53,8 @@ fi
 # After the leak check: that consumer's start-up sweep would remove what the test processes above leaked.
 package=0
 bash eng/package-test.sh || package=$?
+# Counted as one test, so that the closing line says whether it passed.
+if [ "$package" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "[test] failed: eng/package-test.sh"; fi
 
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ -n "$leftover" ] || [ "$package" -ne 0 ]; then exit 1; fi
