@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Testkit.Cli.Tests;
 
 /// <summary>Asks the engine through the docker CLI (a tool independent of the SDK under test) what exists, and removes
@@ -54,18 +52,5 @@ public static class Engine
     public static async Task<IReadOnlyList<string>> DockerLinesAsync(params string[] arguments) =>
         (await DockerAsync(arguments)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static async Task<string> DockerAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"docker {string.Join(' ', arguments)} failed: {await stderr}");
-    }
+    public static Task<string> DockerAsync(params string[] arguments) => Testkit.Tests.Shared.DockerCli.RunAsync(arguments);
 }

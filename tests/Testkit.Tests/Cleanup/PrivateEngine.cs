@@ -83,22 +83,7 @@ internal sealed class PrivateEngine : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ContainersAsync(string label) =>
         (await DockerAsync("ps", "-aq", "--no-trunc", "--filter", "label=" + label)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    public async Task<string> DockerAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("--host");
-        start.ArgumentList.Add(Host);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"docker {string.Join(' ', arguments)} failed: {await stderr}");
-    }
+    public Task<string> DockerAsync(params string[] arguments) => Shared.DockerCli.RunAsync(["--host", Host, .. arguments]);
 
     /// <summary>Every container with its state and its last log lines, for a failing test's output (empty when the daemon is down).</summary>
     public async Task<string> DescribeContainersAsync()
