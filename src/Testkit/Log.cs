@@ -159,33 +159,6 @@ internal static partial class Log
     [LoggerMessage(410, LogLevel.Debug, "Intermediate image {Id} of {Image} stays: {Reason}")]
     public static partial void IntermediateImageKept(this ILogger logger, string id, string image, string reason);
 
-    [LoggerMessage(600, LogLevel.Information, "Compose project {Project}: starting {Services} services in {Groups} groups")]
-    public static partial void ComposeStarting(this ILogger logger, string project, int services, int groups);
-
-    [LoggerMessage(601, LogLevel.Warning, "Compose project {Project}: {Warning}")]
-    public static partial void ComposeWarning(this ILogger logger, string project, string warning);
-
-    [LoggerMessage(602, LogLevel.Information, "Compose project {Project}: building service {Service}")]
-    public static partial void ComposeBuilding(this ILogger logger, string project, string service);
-
-    [LoggerMessage(603, LogLevel.Information, "Compose project {Project}: service {Service} waits for {Dependency} to complete successfully")]
-    public static partial void ComposeWaitingForCompletion(this ILogger logger, string project, string service, string dependency);
-
-    [LoggerMessage(604, LogLevel.Information, "Compose project {Project}: service {Service} ready in {Milliseconds} ms")]
-    public static partial void ComposeServiceReady(this ILogger logger, string project, string service, long milliseconds);
-
-    [LoggerMessage(605, LogLevel.Information, "Compose project {Project} up in {Milliseconds} ms")]
-    public static partial void ComposeStarted(this ILogger logger, string project, long milliseconds);
-
-    [LoggerMessage(606, LogLevel.Warning, "Compose project {Project} failed to start, removing what was created: {Reason}")]
-    public static partial void ComposeStartFailed(this ILogger logger, string project, string reason);
-
-    [LoggerMessage(607, LogLevel.Information, "Compose project {Project} down in {Milliseconds} ms (volumes removed: {VolumesRemoved})")]
-    public static partial void ComposeDown(this ILogger logger, string project, long milliseconds, bool volumesRemoved);
-
-    [LoggerMessage(608, LogLevel.Warning, "Compose project {Project}: removing {Resource} failed: {Reason}")]
-    public static partial void ComposeRemoveFailed(this ILogger logger, string project, string resource, string reason);
-
     [LoggerMessage(520, LogLevel.Information, "Removed reused container {Name}: idle for {Idle} (more than {Limit})")]
     public static partial void ReusedContainerRemoved(this ILogger logger, string name, TimeSpan idle, TimeSpan limit);
 }

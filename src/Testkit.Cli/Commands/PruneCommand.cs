@@ -26,7 +26,7 @@ internal sealed class PruneCommand(Terminal terminal) : AsyncCommand<PruneComman
         TimeSpan idle;
         try
         {
-            idle = settings.Idle is null ? ContainerReuse.IdleTimeout : Testkit.Compose.ComposeText.ParseDuration(settings.Idle);
+            idle = settings.Idle is null ? ContainerReuse.IdleTimeout : Testkit.Formats.Durations.Parse(settings.Idle);
         }
         catch (FormatException e)
         {

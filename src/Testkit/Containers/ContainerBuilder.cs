@@ -72,8 +72,9 @@ public sealed record ContainerBuilder
         return With(s => s with { Ports = s.Ports.Add(binding) });
     }
 
-    /// <summary>Sets environment variables from a file in docker's <c>--env-file</c> format: <c>NAME=value</c> per line,
-    /// <c>#</c> comments, and a bare <c>NAME</c> taking the value from this process's environment.</summary>
+    /// <summary>Sets environment variables from an env file, read by the rules of <see cref="Formats.EnvFile"/> (those of a compose
+    /// <c>env_file</c>): <c>NAME=value</c> per line, <c>#</c> comments, quotes and <c>export</c> allowed, and a bare <c>NAME</c> taking
+    /// the value from this process's environment.</summary>
     public ContainerBuilder WithEnvironmentFile(string path)
     {
         if (!File.Exists(path))
@@ -81,24 +82,23 @@ public sealed record ContainerBuilder
             throw new ArgumentException($"Environment file '{path}' does not exist. Check the path (relative paths start at {Directory.GetCurrentDirectory()}).", nameof(path));
         }
 
-        var builder = this;
-        var number = 0;
-        foreach (var raw in File.ReadLines(path))
+        IReadOnlyList<Formats.EnvFileEntry> entries;
+        try
         {
-            number++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
+            entries = Formats.EnvFile.Read(path);
+        }
+        catch (Formats.EnvFileFormatException e)
+        {
+            throw new ArgumentException(e.Message, nameof(path), e);
+        }
 
-            var parts = line.Split('=', 2);
-            var name = parts[0].Trim();
-            ContainerSettingsValidator.CheckEnvironmentName(name, $"{path}:{number}");
-            var value = parts.Length == 2 ? parts[1] : System.Environment.GetEnvironmentVariable(name);
-            if (value is not null)
+        var builder = this;
+        foreach (var entry in entries)
+        {
+            ContainerSettingsValidator.CheckEnvironmentName(entry.Name, $"{path}:{entry.Line}");
+            if ((entry.Value ?? System.Environment.GetEnvironmentVariable(entry.Name)) is { } value)
             {
-                builder = builder.WithEnvironment(name, value);
+                builder = builder.WithEnvironment(entry.Name, value);
             }
         }
 

@@ -291,7 +291,7 @@ public sealed class DockerEngine : IDisposable
         {
             var timeout = double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
                 ? TimeSpan.FromSeconds(seconds)
-                : Compose.ComposeText.ParseDuration(text);
+                : Formats.Durations.Parse(text);
             return timeout > TimeSpan.Zero ? timeout : throw new FormatException("the duration must be more than zero");
         }
         catch (FormatException e)

@@ -28,7 +28,7 @@ public static class ContainerReuse
 
     /// <summary>How long a reused container may stay unused before it is removed: one hour unless <c>TESTKIT_REUSE_IDLE</c> says otherwise.</summary>
     public static TimeSpan IdleTimeout { get; set; } = Environment.GetEnvironmentVariable(IdleEnvironmentVariable) is { Length: > 0 } idle
-        ? Compose.ComposeText.ParseDuration(idle)
+        ? Formats.Durations.Parse(idle)
         : TimeSpan.FromHours(1);
 
     private static string LedgerDirectory => Path.Combine(TestkitHome.Path, "reuse");

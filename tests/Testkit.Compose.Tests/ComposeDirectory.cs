@@ -1,6 +1,4 @@
-using Testkit.Compose;
-
-namespace Testkit.Tests.Compose;
+namespace Testkit.Compose.Tests;
 
 /// <summary>A temporary directory holding compose files, removed after the test.</summary>
 internal sealed class ComposeDirectory : IDisposable

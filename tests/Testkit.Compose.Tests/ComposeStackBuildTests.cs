@@ -1,9 +1,8 @@
 using Docker.DotNet.Models;
-using Testkit.Compose;
 using Testkit.Engine;
 using Testkit.Tests.Shared;
 
-namespace Testkit.Tests.Compose;
+namespace Testkit.Compose.Tests;
 
 public sealed class ComposeStackBuildTests : IDisposable
 {

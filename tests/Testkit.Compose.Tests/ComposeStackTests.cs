@@ -2,11 +2,10 @@ using Testkit.Tests.Support;
 using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet.Models;
-using Testkit.Compose;
 using Testkit.Engine;
 using Testkit.Tests.Shared;
 
-namespace Testkit.Tests.Compose;
+namespace Testkit.Compose.Tests;
 
 public sealed class ComposeStackTests : IDisposable
 {

@@ -1,7 +1,6 @@
-using Testkit.Compose;
+namespace Testkit.Compose.Tests;
 
-namespace Testkit.Tests.Compose;
-
+[Trait("Category", "Unit")]
 public sealed class ComposeInterpolationTests : IDisposable
 {
     private static readonly Dictionary<string, string> Env = new() { ["SET"] = "value", ["EMPTY"] = "" };
@@ -26,7 +25,7 @@ public sealed class ComposeInterpolationTests : IDisposable
     [InlineData("${EMPTY?error}", "")]
     [InlineData("$$SET costs $$5", "$SET costs $5")]
     public void Interpolates_like_the_specification(string text, string expected) =>
-        Assert.Equal(expected, ComposeText.Interpolate(text, Env));
+        Assert.Equal(expected, ComposeInterpolation.Interpolate(text, Env));
 
     [Theory]
     [InlineData("${UNSET:?set UNSET to the database password}", "set UNSET to the database password")]
@@ -34,7 +33,7 @@ public sealed class ComposeInterpolationTests : IDisposable
     [InlineData("${UNSET?missing}", "missing")]
     public void Required_variables_fail_with_the_message(string text, string message)
     {
-        var error = Assert.Throws<FormatException>(() => ComposeText.Interpolate(text, Env));
+        var error = Assert.Throws<FormatException>(() => ComposeInterpolation.Interpolate(text, Env));
         Assert.Contains(message, error.Message);
     }
 
@@ -72,9 +71,25 @@ public sealed class ComposeInterpolationTests : IDisposable
     }
 
     [Fact]
+    public void A_dot_env_line_without_a_name_is_an_error_at_that_files_line()
+    {
+        var dotEnv = _dir.Write(".env", "TAG=15\n=orphan\n");
+
+        var error = Assert.Single(_dir.LoadFails("""
+            services:
+              db:
+                image: postgres:${TAG}
+            """).Errors);
+
+        Assert.Equal(dotEnv, error.Source.File);
+        Assert.Equal(2, error.Source.Line);
+        Assert.Contains("no variable name before '='", error.Message);
+    }
+
+    [Fact]
     public void A_lone_dollar_is_an_error_that_suggests_the_escape()
     {
-        var error = Assert.Throws<FormatException>(() => ComposeText.Interpolate("cost $5", Env));
+        var error = Assert.Throws<FormatException>(() => ComposeInterpolation.Interpolate("cost $5", Env));
         Assert.Contains("$$", error.Message);
     }
 }

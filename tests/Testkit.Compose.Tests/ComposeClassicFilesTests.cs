@@ -1,8 +1,7 @@
-using Testkit.Compose;
-
-namespace Testkit.Tests.Compose;
+namespace Testkit.Compose.Tests;
 
 /// <summary>The classic files as the loader reads them; the cp-zookeeper + cp-kafka pair runs end to end in Testkit.Kafka.Tests/ComposeKafkaTests.</summary>
+[Trait("Category", "Unit")]
 public sealed class ComposeClassicFilesTests : IDisposable
 {
     private readonly ComposeDirectory _dir = new();

@@ -1,7 +1,6 @@
-using Testkit.Compose;
+namespace Testkit.Compose.Tests;
 
-namespace Testkit.Tests.Compose;
-
+[Trait("Category", "Unit")]
 public sealed class ComposeServiceTests : IDisposable
 {
     private readonly ComposeDirectory _dir = new();
@@ -177,15 +176,6 @@ public sealed class ComposeServiceTests : IDisposable
         Assert.Equal("/app", s.WorkingDir);
         Assert.Equal("my-s", s.ContainerName);
     }
-
-    [Theory]
-    [InlineData("10s", 10_000)]
-    [InlineData("1m30s", 90_000)]
-    [InlineData("1h", 3_600_000)]
-    [InlineData("1.5s", 1_500)]
-    [InlineData("250ms", 250)]
-    public void Durations_follow_the_specification(string text, double milliseconds) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), ComposeText.ParseDuration(text));
 
     [Fact]
     public void Healthcheck_forms()
@@ -399,5 +389,5 @@ public sealed class ComposeServiceTests : IDisposable
     [InlineData("2048k", 2048L * 1024)]
     [InlineData("100b", 100)]
     [InlineData("4096", 4096)]
-    public void Byte_sizes_follow_the_specification(string text, long bytes) => Assert.Equal(bytes, ComposeText.ParseBytes(text));
+    public void Byte_sizes_follow_the_specification(string text, long bytes) => Assert.Equal(bytes, ByteSizes.Parse(text));
 }

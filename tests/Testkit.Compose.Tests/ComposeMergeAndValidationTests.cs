@@ -1,7 +1,6 @@
-using Testkit.Compose;
+namespace Testkit.Compose.Tests;
 
-namespace Testkit.Tests.Compose;
-
+[Trait("Category", "Unit")]
 public sealed class ComposeMergeAndValidationTests : IDisposable
 {
     private readonly ComposeDirectory _dir = new();
@@ -210,77 +209,5 @@ public sealed class ComposeMergeAndValidationTests : IDisposable
               tests: { image: t, depends_on: [app, db] }
             """);
         Assert.Equal([["db", "zookeeper"], ["kafka"], ["app"], ["tests"]], project.StartOrder());
-    }
-}
-
-public sealed class ComposeResetAndOverrideTests : IDisposable
-{
-    private readonly ComposeDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    [Fact]
-    public void Reset_clears_and_override_replaces_instead_of_merging()
-    {
-        var baseFile = _dir.Write("compose.yaml", """
-            services:
-              app:
-                image: myapp
-                ports: ["8080:80"]
-                environment:
-                  FOO: BAR
-                labels:
-                  a: "1"
-            """);
-        var overrideFile = _dir.Write("compose.override.yaml", """
-            services:
-              app:
-                ports: !override
-                  - "8443:443"
-                environment: !reset {}
-                labels: !reset null
-            """);
-
-        var app = ComposeLoader.Load([baseFile, overrideFile], new ComposeLoadOptions { Environment = new Dictionary<string, string>() }).Services["app"];
-
-        Assert.Equal([new ComposePort(443, "8443", null, "tcp")], app.Ports);
-        Assert.Empty(app.Environment);
-        Assert.Empty(app.Labels);
-        Assert.Equal("myapp", app.Image);
-    }
-}
-
-public sealed class ComposeProfilesTests : IDisposable
-{
-    private readonly ComposeDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
-    [Fact]
-    public void Profiles_enable_services()
-    {
-        var project = _dir.Load("""
-            services:
-              db: { image: postgres }
-              admin: { image: pgadmin, profiles: [debug], depends_on: [db] }
-              loadgen: { image: k6, profiles: [perf] }
-            """);
-
-        Assert.Equal(["db"], project.WithProfiles().Services.Keys);
-        Assert.Equal(["admin", "db"], project.WithProfiles("debug").Services.Keys.Order());
-        Assert.Equal([["db"], ["admin"]], project.WithProfiles("debug").StartOrder());
-        Assert.Equal(3, project.WithProfiles("*").Services.Count);
-    }
-
-    [Fact]
-    public void A_service_needs_an_image_or_a_build()
-    {
-        var error = Assert.Single(_dir.LoadFails("""
-            services:
-              s:
-                environment: { A: "1" }
-            """).Errors);
-        Assert.Equal("services.s", error.Key);
-        Assert.Equal(2, error.Source.Line);
     }
 }
