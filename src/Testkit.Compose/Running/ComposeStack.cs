@@ -12,7 +12,6 @@ namespace Testkit.Compose;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A compose stack is the established name; it is not a stack collection.")]
 public sealed class ComposeStack : IAsyncDisposable
 {
-    private readonly ComposeStackOptions options;
     private readonly ILogger logger;
     private readonly Dictionary<string, List<IWaitStrategy>> extraWaits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Container> containers = new(StringComparer.Ordinal);
@@ -28,12 +27,12 @@ public sealed class ComposeStack : IAsyncDisposable
     public ComposeStack(ComposeProject project, ComposeStackOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(project);
-        this.options = options ?? new ComposeStackOptions();
-        Project = project.WithProfiles(this.options.Profiles);
-        logger = this.options.Logger ?? NullLogger.Instance;
+        options ??= new ComposeStackOptions();
+        Project = project.WithProfiles(options.Profiles);
+        logger = options.Logger ?? NullLogger.Instance;
         prefix = StackNames.Prefix(Project.Name);
-        resources = new StackResources(Project, prefix, this.options, logger);
-        mapping = new ServiceContainerMapping(Project, prefix, this.options, resources);
+        resources = new StackResources(Project, prefix, options, logger);
+        mapping = new ServiceContainerMapping(Project, prefix, options, resources);
         foreach (var warning in Project.Warnings)
         {
             logger.ComposeWarning(Project.Name, warning.ToString());
