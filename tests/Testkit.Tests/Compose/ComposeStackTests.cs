@@ -1,10 +1,10 @@
-using Testkit.Tests.Support;
 using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet.Models;
 using Testkit.Compose;
 using Testkit.Engine;
 using Testkit.Tests.Shared;
+using Testkit.Tests.Support;
 
 namespace Testkit.Tests.Compose;
 
