@@ -1,9 +1,9 @@
-using Testkit.Tests.Support;
 using System.Globalization;
 using System.Net.Sockets;
 using Docker.DotNet.Models;
 using Testkit.Engine;
 using Testkit.Tests.Shared;
+using Testkit.Tests.Support;
 
 namespace Testkit.Compose.Tests;
 

@@ -1,7 +1,7 @@
-using Testkit.Tests.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using Testkit.Containers;
+using Testkit.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Testkit.Kafka.Tests;

@@ -1,7 +1,7 @@
-using Testkit.Tests.Shared;
 using NUnit.Framework.Internal;
 using StackExchange.Redis;
 using Testkit.Containers;
+using Testkit.Tests.Shared;
 
 namespace Testkit.NUnit.Tests;
 

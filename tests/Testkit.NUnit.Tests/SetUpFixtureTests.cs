@@ -1,5 +1,5 @@
-using Testkit.Tests.Shared;
 using Testkit.Redis;
+using Testkit.Tests.Shared;
 
 namespace Testkit.NUnit.Tests;
 

@@ -1,6 +1,6 @@
-using Testkit.Tests.Shared;
 using StackExchange.Redis;
 using Testkit.Redis;
+using Testkit.Tests.Shared;
 
 namespace Testkit.NUnit.Tests;
 

@@ -1,7 +1,7 @@
-using Testkit.Tests.Shared;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
 using Testkit.Containers;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Xunit.Tests;
 

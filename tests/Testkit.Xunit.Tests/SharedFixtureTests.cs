@@ -1,5 +1,5 @@
-using Testkit.Tests.Shared;
 using StackExchange.Redis;
+using Testkit.Tests.Shared;
 
 namespace Testkit.Xunit.Tests;
 

@@ -1,7 +1,7 @@
-using Testkit.Tests.Shared;
-using Testkit.Tests.Support;
 using Testkit.Containers;
 using Testkit.Engine;
+using Testkit.Tests.Shared;
+using Testkit.Tests.Support;
 
 namespace Testkit.Tests.Containers;
 

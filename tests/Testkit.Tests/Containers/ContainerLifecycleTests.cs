@@ -1,8 +1,8 @@
-using Testkit.Tests.Shared;
 using System.Net.Sockets;
 using System.Text;
 using Testkit.Containers;
 using Testkit.Images;
+using Testkit.Tests.Shared;
 using Testkit.Waiting;
 
 namespace Testkit.Tests.Containers;

@@ -1,8 +1,8 @@
-using Testkit.Tests.Shared;
-using Testkit.Tests.Support;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Testkit.Containers;
+using Testkit.Tests.Shared;
+using Testkit.Tests.Support;
 using Testkit.Waiting;
 
 namespace Testkit.Tests.Containers;

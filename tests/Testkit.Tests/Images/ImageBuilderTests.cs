@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Testkit.Cleanup;
 using Testkit.Images;
-using Xunit.Abstractions;
 using Testkit.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace Testkit.Tests.Images;
 

@@ -1,6 +1,6 @@
-using Testkit.Tests.Support;
 using Testkit.Containers;
 using Testkit.Networks;
+using Testkit.Tests.Support;
 using Testkit.Waiting;
 
 namespace Testkit.Tests.Networks;

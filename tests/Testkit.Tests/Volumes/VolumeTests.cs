@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Testkit.Cleanup;
 using Testkit.Containers;
-using Testkit.Volumes;
 using Testkit.Tests.Shared;
+using Testkit.Volumes;
 
 namespace Testkit.Tests.Volumes;
 

@@ -1,6 +1,6 @@
-using Testkit.Tests.Shared;
 using Testkit.Containers;
 using Testkit.Tests.Containers;
+using Testkit.Tests.Shared;
 using Testkit.Waiting;
 
 namespace Testkit.Tests.Waiting;

@@ -1,8 +1,8 @@
-using Testkit.Tests.Shared;
 using System.Net.Sockets;
 using System.Text;
 using Testkit.Containers;
 using Testkit.Tests.Containers;
+using Testkit.Tests.Shared;
 using Testkit.Waiting;
 
 namespace Testkit.Tests.Waiting;
