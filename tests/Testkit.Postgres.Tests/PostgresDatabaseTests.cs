@@ -266,7 +266,9 @@ public class PostgresDatabaseTests(SharedPostgres shared) : IClassFixture<Shared
         Assert.Equal("", locations[Pg.Database]); // The container's own database stays in the data directory.
         foreach (var name in new[] { template.Name, first.Name, second.Name, second.TemplateName })
         {
-            Assert.StartsWith("/var/lib/postgresql/data/testkit-", locations[name], StringComparison.Ordinal);
+            // The fixture's log says why, when a database is not there: this has failed now and then, and not again when looked at.
+            Assert.True(locations[name].StartsWith("/var/lib/postgresql/data/testkit-", StringComparison.Ordinal),
+                $"{name} is at '{locations[name]}'; the fixture's log:\n{string.Join('\n', shared.Logger.Messages)}");
         }
     }
 
