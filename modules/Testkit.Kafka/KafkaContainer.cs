@@ -234,7 +234,7 @@ public sealed class KafkaContainer : Container
         var container = new ContainerBuilder(options.Image).WithModule("kafka").WithPortBinding(Port);
         container = network is null
             // The controller connects to its own advertised BROKER address: the host name makes 'kafka' resolve inside.
-            ? container.WithHostname(NetworkAlias).WithEntrypoint("/bin/sh", "-c").WithCommand(StartWithZooKeeperInside)
+            ? container.WithHostname(NetworkAlias).WithEntrypoint("/bin/sh", "-c").ReplaceCommand(StartWithZooKeeperInside)
                 .WithEnvironment("KAFKA_ZOOKEEPER_CONNECT", $"localhost:{ZooKeeperContainer.Port}")
             : container.WithNetwork(network, NetworkAlias).WithEnvironment("KAFKA_ZOOKEEPER_CONNECT", $"{ZooKeeperAlias}:{ZooKeeperContainer.Port}");
         container = container

@@ -86,7 +86,7 @@ public sealed partial class PostgresContainer : Container
             .WithEnvironment("POSTGRES_DB", options.Database)
             .WithEnvironment("POSTGRES_USER", options.Username)
             .WithEnvironment(PasswordVariable, options.Password)
-            .WithCommand(["postgres", .. options.ServerSettings.OrderBy(s => s.Key, StringComparer.Ordinal).SelectMany(s => new[] { "-c", $"{s.Key}={s.Value}" })])
+            .ReplaceCommand(["postgres", .. options.ServerSettings.OrderBy(s => s.Key, StringComparer.Ordinal).SelectMany(s => new[] { "-c", $"{s.Key}={s.Value}" })])
             .WithWaitStrategy(Ready);
         var settings = options.Customize(container).Settings;
         if (options.DataOnTmpfs)

@@ -54,7 +54,7 @@ public sealed class RedisContainer : Container
         if (options.Password is { } password)
         {
             // The variable is not read by Redis: it marks the value as a secret, masked in the log lines errors quote.
-            container = container.WithCommand("redis-server", "--requirepass", password).WithEnvironment(PasswordVariable, password);
+            container = container.ReplaceCommand("redis-server", "--requirepass", password).WithEnvironment(PasswordVariable, password);
         }
 
         return options.Customize(container).Settings;

@@ -85,7 +85,7 @@ public class KafkaContainerTests(KafkaFixture fixture, ITestOutputHelper output)
             (client, bootstrap) = (client.WithNetwork($"container:{Kafka.Id}"), Kafka.BootstrapServers);
         }
 
-        await using var producer = client.WithCommand(
+        await using var producer = client.ReplaceCommand(
             "echo from-a-container | if command -v kafka-console-producer >/dev/null; then kafka-console-producer --broker-list \"$0\" --topic shared --request-required-acks 1; "
             + "else java kafka.tools.ConsoleProducer --broker-list \"$0\" --topic shared --request-required-acks 1; fi", bootstrap).Build();
         await producer.StartAsync();

@@ -11,7 +11,7 @@ internal static class EngineFault
     // No network: the test's private engine has no bridge. The image is the one the test loaded into that engine.
     private static ContainerBuilder Sleeper(LineLogger logger) =>
         new ContainerBuilder(Environment.GetEnvironmentVariable("TESTKIT_PROBE_IMAGE") ?? "debian:bookworm")
-            .WithCommand("sleep", "infinity")
+            .ReplaceCommand("sleep", "infinity")
             .WithNetwork("none")
             .WithPullPolicy(Images.PullPolicy.Never)
             .WithLogger(logger);

@@ -33,7 +33,7 @@ else
     var volume = new VolumeBuilder().WithLogger(logger).Build();
     var kept = new VolumeBuilder().WithLabel(ResourceLabels.Keep, "true").WithLogger(logger).Build();
     var container = new ContainerBuilder("debian:bookworm")
-        .WithCommand("sleep", "infinity")
+        .ReplaceCommand("sleep", "infinity")
         .WithNetwork(network)
         .WithVolumeMount(volume, "/data")
         .WithLogger(logger)
@@ -48,7 +48,7 @@ else
     // A reused container must outlive the session, however it ends.
     if (Environment.GetEnvironmentVariable("TESTKIT_PROBE_REUSE_LABEL") is { Length: > 0 } reuseLabel)
     {
-        var reused = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity").WithLabel("testkit.probe.reuse", reuseLabel)
+        var reused = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity").WithLabel("testkit.probe.reuse", reuseLabel)
             .WithReuse().WithLogger(logger).Build();
         await reused.StartAsync();
         Console.WriteLine($"reused {reused.Id}");

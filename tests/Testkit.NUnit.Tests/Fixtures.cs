@@ -14,7 +14,7 @@ public static class Factories
         new RedisBuilder().WithContainer(c => c.WithLogger(logger)).Build();
 
     public static Container Echo(Microsoft.Extensions.Logging.ILogger logger) => new ContainerBuilder("debian:bookworm")
-        .WithCommand("sh", "-c", "echo ready; exec sleep infinity")
+        .ReplaceCommand("sh", "-c", "echo ready; exec sleep infinity")
         .WithWaitStrategy(Wait.ForLogMessage("^ready$"))
         .WithLogger(logger)
         .Build();
@@ -30,7 +30,7 @@ public sealed class EchoFixture() : ContainerFixture<Container>(Factories.Echo);
 
 /// <summary>A container that exits with code 3 before it is ready; remembers it to check the engine afterwards.</summary>
 public sealed class FailingFixture() : ContainerFixture<Container>(() => Built = new ContainerBuilder("debian:bookworm")
-    .WithCommand("sh", "-c", "echo giving up; exit 3")
+    .ReplaceCommand("sh", "-c", "echo giving up; exit 3")
     .WithWaitStrategy(Wait.ForLogMessage("never"))
     .Build())
 {

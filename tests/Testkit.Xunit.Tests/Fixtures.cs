@@ -11,7 +11,7 @@ public sealed class RedisFixture(IMessageSink sink)
 /// <summary>A plain container that prints "ready" and then whatever a test writes to its standard output.</summary>
 public sealed class EchoFixture(IMessageSink sink)
     : ContainerFixture<Container>(sink, logger => new ContainerBuilder("debian:bookworm")
-        .WithCommand("sh", "-c", "echo ready; exec sleep infinity")
+        .ReplaceCommand("sh", "-c", "echo ready; exec sleep infinity")
         .WithWaitStrategy(Wait.ForLogMessage("^ready$"))
         .WithLogger(logger)
         .Build())
@@ -23,7 +23,7 @@ public sealed class EchoFixture(IMessageSink sink)
 /// <summary>A container that exits with code 3 before it is ready.</summary>
 public sealed class FailingFixture(IMessageSink sink)
     : ContainerFixture<Container>(sink, logger => new ContainerBuilder("debian:bookworm")
-        .WithCommand("sh", "-c", "echo giving up; exit 3")
+        .ReplaceCommand("sh", "-c", "echo giving up; exit 3")
         .WithWaitStrategy(Wait.ForLogMessage("never"))
         .WithLogger(logger)
         .Build());

@@ -23,7 +23,7 @@ public class ContainerBuilderBenchmarks
         .WithEnvironment("MODE", "test")
         .WithEnvironment("API_TOKEN", "not-a-secret")
         .WithLabel("team", "bench")
-        .WithCommand("redis-server", "--appendonly", "no")
+        .ReplaceCommand("redis-server", "--appendonly", "no")
         .WithTmpfsMount("/data")
         .WithWaitStrategy(Wait.ForLogMessage("Ready to accept connections"))
         .WithStartupTimeout(TimeSpan.FromSeconds(30));

@@ -39,7 +39,7 @@ internal sealed class ServiceContainerMapping(ComposeProject project, string pre
 
         if (service.Command is { } command)
         {
-            builder = builder.WithCommand([.. command]);
+            builder = builder.ReplaceCommand([.. command]);
         }
 
         if (service.WorkingDir is { } workingDir)
@@ -90,7 +90,7 @@ internal sealed class ServiceContainerMapping(ComposeProject project, string pre
 
         foreach (var port in service.Ports)
         {
-            builder = builder.WithPortBinding(new PortBinding(port.Target, PublishedPort(port.Published), port.HostIp ?? options.HostIp, port.Protocol));
+            builder = builder.WithPortBinding(new PortBinding(port.Target).OnHostPort(PublishedPort(port.Published)).OnHostIp(port.HostIp ?? options.HostIp).WithProtocol(port.Protocol));
         }
 
         builder = AddMounts(builder, service);

@@ -37,8 +37,17 @@ public sealed record ContainerBuilder
     /// <summary>Replaces the image's entrypoint.</summary>
     public ContainerBuilder WithEntrypoint(params string[] entrypoint) => With(s => s with { Entrypoint = [.. entrypoint] });
 
-    /// <summary>Replaces the image's command.</summary>
-    public ContainerBuilder WithCommand(params string[] command) => With(s => s with { Command = [.. command] });
+    /// <summary>Replaces the command: the image's CMD, and whatever this builder (or a module) set before.</summary>
+    public ContainerBuilder ReplaceCommand(params string[] command) => With(s => s with { Command = [.. command] });
+
+    /// <summary>Adds arguments after the command set so far (a module's, e.g. a server's flags); when none was set, they
+    /// are the whole command and replace the image's CMD, as the engine runs either the image's CMD or the given one.</summary>
+    public ContainerBuilder AppendCommand(params string[] arguments) => With(s => s with { Command = [.. s.Command ?? [], .. arguments] });
+
+    /// <summary>Not in Testkit: whether it replaces or appends is a trap (it appends in Testcontainers, it replaced here).</summary>
+    [Obsolete("Say which you mean: ReplaceCommand(...) replaces the command, AppendCommand(...) adds arguments after it.", error: true)]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public ContainerBuilder WithCommand(params string[] command) => ReplaceCommand(command);
 
     /// <summary>Sets an environment variable; its value is never logged, and is masked in errors when its name looks secret
     /// (see <see cref="SecretMasker"/>) or <paramref name="secret"/> is true.</summary>

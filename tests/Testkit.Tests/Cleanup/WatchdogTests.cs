@@ -65,7 +65,7 @@ public sealed class WatchdogTests(LeakProbeFixture fixture, ITestOutputHelper ou
             Assert.True(await EngineResources.ContainerExistsAsync(probe.ReusedContainerId), "the reused container must outlive the session");
 
             // The next run (this process) with the same settings finds it again.
-            await using var next = new Testkit.Containers.ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity")
+            await using var next = new Testkit.Containers.ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity")
                 .WithLabel("testkit.probe.reuse", label).WithReuse().Build();
             await next.StartAsync();
             Assert.Equal(probe.ReusedContainerId, next.Id);

@@ -20,9 +20,9 @@ public class BadInputCreatesNothingTests
         using var context = new TempContext(("Dockerfile", "FROM debian:bookworm\nRUN true\n"));
         var attempts = new (string Input, Func<Task> Attempt)[]
         {
-            ("host name as host address", () => StartAsync(new Container(good.Settings with { Ports = [new PortBinding(6379, 0, "localhost")] }))),
-            ("odd IPv4 form", () => StartAsync(new Container(good.Settings with { Ports = [new PortBinding(6379, 0, "999.1.1.1")] }))),
-            ("bad protocol", () => StartAsync(good.WithPortBinding(new PortBinding(6379, Protocol: "foo")).Build())),
+            ("host name as host address", () => StartAsync(new Container(good.Settings with { Ports = [new PortBinding(6379).OnHostIp("localhost")] }))),
+            ("odd IPv4 form", () => StartAsync(new Container(good.Settings with { Ports = [new PortBinding(6379).OnHostIp("999.1.1.1")] }))),
+            ("bad protocol", () => StartAsync(good.WithPortBinding(new PortBinding(6379).WithProtocol("foo")).Build())),
             ("bad image", () => StartAsync(good.WithImage("redis::7").Build())),
             ("empty tag", () => StartAsync(new Container(good.Settings with { Image = "redis:" }))),
             ("'=' in an environment name", () => StartAsync(good.WithEnvironment("A=B", "c").Build())),

@@ -17,7 +17,7 @@ public sealed class CancelledStartTests(ITestOutputHelper output)
     {
         var run = Guid.NewGuid().ToString("N");
         // No network: what is measured is the create and the removal, and the engine's default bridge plays no part.
-        var builder = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity").WithNetwork("none").WithLabel(TestLabel, run);
+        var builder = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity").WithNetwork("none").WithLabel(TestLabel, run);
         var engine = await DockerEngine.GetSharedAsync();
 
         // Resolved once before: the cancellations then fall on the create, the start and what follows, not on the lookup.

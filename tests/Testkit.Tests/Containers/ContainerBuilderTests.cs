@@ -3,6 +3,7 @@ using Testkit.Waiting;
 
 namespace Testkit.Tests.Containers;
 
+[Trait("Category", "Unit")]
 public class ContainerBuilderTests
 {
     [Fact]
@@ -15,13 +16,32 @@ public class ContainerBuilderTests
         Assert.Empty(original.Settings.Environment);
         Assert.Empty(original.Settings.Ports);
         Assert.Equal("1", changed.Settings.Environment["A"]);
-        Assert.Equal(new PortBinding(6379, 0, "127.0.0.1"), Assert.Single(changed.Settings.Ports));
+        Assert.Equal(new PortBinding(6379), Assert.Single(changed.Settings.Ports));
+    }
+
+    [Fact]
+    public void A_port_binding_names_the_host_port_so_the_two_ports_cannot_be_swapped()
+    {
+        var binding = new PortBinding(5432).OnHostPort(15432);
+
+        Assert.Equal((5432, 15432, "127.0.0.1", "tcp"), (binding.ContainerPort, binding.HostPort, binding.HostIp, binding.Protocol));
+        Assert.Equal(new PortBinding(53) { Protocol = "udp" }, new PortBinding(53).WithProtocol("udp"));
+    }
+
+    [Fact]
+    public void Replace_command_replaces_and_append_command_adds_after_what_was_set()
+    {
+        var server = new ContainerBuilder("redis:7").ReplaceCommand("redis-server", "--appendonly", "yes");
+
+        Assert.Equal(["redis-server", "--appendonly", "yes", "--maxmemory", "1mb"], server.AppendCommand("--maxmemory", "1mb").Settings.Command);
+        Assert.Equal(["sh", "-c", "true"], server.ReplaceCommand("sh", "-c", "true").Settings.Command);
+        Assert.Equal(["--loglevel", "debug"], new ContainerBuilder("redis:7").AppendCommand("--loglevel", "debug").Settings.Command);
     }
 
     [Fact]
     public void Ports_bind_to_loopback_unless_asked()
     {
-        var builder = new ContainerBuilder("redis:7").WithPortBinding(6379).WithPortBinding(new PortBinding(80, 8080, PortBinding.AnyAddress));
+        var builder = new ContainerBuilder("redis:7").WithPortBinding(6379).WithPortBinding(new PortBinding(80).OnHostPort(8080).OnHostIp(PortBinding.AnyAddress));
 
         Assert.Equal(["127.0.0.1", "0.0.0.0"], builder.Settings.Ports.Select(p => p.HostIp));
     }

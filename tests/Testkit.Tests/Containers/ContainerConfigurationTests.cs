@@ -7,7 +7,7 @@ namespace Testkit.Tests.Containers;
 
 public class ContainerConfigurationTests
 {
-    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity");
+    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity");
 
     [Fact]
     public async Task Host_name_working_directory_user_environment_file_and_extra_hosts_reach_the_process()
@@ -62,7 +62,7 @@ public class ContainerConfigurationTests
     [Fact]
     public async Task An_auto_removed_container_is_gone_once_it_exits()
     {
-        await using var container = new ContainerBuilder("debian:bookworm").WithCommand("sh", "-c", "sleep 0.3").WithAutoRemove().Build();
+        await using var container = new ContainerBuilder("debian:bookworm").ReplaceCommand("sh", "-c", "sleep 0.3").WithAutoRemove().Build();
         await container.StartAsync();
 
         await Eventually.ReturnsAsync(() => EngineProbe.ContainerExistsAsync(container.Id), exists => !exists, "the auto-removed container to disappear");
@@ -88,7 +88,7 @@ public class ContainerConfigurationTests
         Assert.ThrowsAny<ArgumentException>(() => new ContainerBuilder("redis:7").WithResourceLimits(memoryBytes: 1024));
         Assert.ThrowsAny<ArgumentException>(() => new ContainerBuilder("redis:7").WithEnvironmentFile("/no/such/file.env"));
         Assert.ThrowsAny<ArgumentException>(() => new ContainerBuilder("redis:7")
-            .WithPortBinding(new PortBinding(1, 18080)).WithPortBinding(new PortBinding(2, 18080)).Build());
+            .WithPortBinding(new PortBinding(1).OnHostPort(18080)).WithPortBinding(new PortBinding(2).OnHostPort(18080)).Build());
     }
 
     [Fact]

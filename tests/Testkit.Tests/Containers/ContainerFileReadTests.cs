@@ -5,7 +5,7 @@ namespace Testkit.Tests.Containers;
 /// <summary>ReadFileAsync against the real engine: any size byte-exact, and only regular files.</summary>
 public class ContainerFileReadTests
 {
-    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity");
+    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity");
 
     [Fact]
     public async Task Files_of_any_size_are_read_back_byte_exact()

@@ -16,7 +16,7 @@ public class ContainerInputTests
     [InlineData("", "is not an IPv4 or IPv6 address")]
     public void A_host_address_that_is_not_an_IP_literal_is_rejected_since_the_engine_would_publish_on_every_address(string hostIp, string reason)
     {
-        var builder = new ContainerBuilder(new ContainerSettings { Image = "redis:7", Ports = [new PortBinding(6379, 0, hostIp)] });
+        var builder = new ContainerBuilder(new ContainerSettings { Image = "redis:7", Ports = [new PortBinding(6379).OnHostIp(hostIp)] });
 
         var error = Assert.Throws<ArgumentException>(() => builder.Build());
 
@@ -24,7 +24,7 @@ public class ContainerInputTests
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Contains("every address", error.Message, StringComparison.Ordinal);
         Assert.Contains("Use \"127.0.0.1\"", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379, 0, hostIp)));
+        Assert.Throws<ArgumentException>(() => new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379).OnHostIp(hostIp)));
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public class ContainerInputTests
     [InlineData("::")]
     [InlineData("::ffff:127.0.0.1")]
     public void IP_literals_are_accepted(string hostIp) =>
-        Assert.NotNull(new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379, 0, hostIp)).Build());
+        Assert.NotNull(new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379).OnHostIp(hostIp)).Build());
 
     [Theory]
     [InlineData("foo")]
@@ -43,16 +43,16 @@ public class ContainerInputTests
     [InlineData("")]
     public void A_protocol_other_than_tcp_udp_or_sctp_is_rejected(string protocol)
     {
-        var error = Assert.Throws<ArgumentException>(() => new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379, Protocol: protocol)));
+        var error = Assert.Throws<ArgumentException>(() => new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379).WithProtocol(protocol)));
 
         Assert.Contains($"protocol '{protocol}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"tcp\", \"udp\" and \"sctp\"", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379, Protocol: "udp")).WithPortBinding(new PortBinding(6380, Protocol: "sctp")).Build());
+        Assert.NotNull(new ContainerBuilder("redis:7").WithPortBinding(new PortBinding(6379).WithProtocol("udp")).WithPortBinding(new PortBinding(6380).WithProtocol("sctp")).Build());
     }
 
     [Fact]
     public void A_module_container_made_from_settings_is_checked_too() =>
-        Assert.Throws<ArgumentException>(() => new Container(new ContainerSettings { Image = "redis:7", Ports = [new PortBinding(6379, 0, "localhost")] }));
+        Assert.Throws<ArgumentException>(() => new Container(new ContainerSettings { Image = "redis:7", Ports = [new PortBinding(6379).OnHostIp("localhost")] }));
 
     [Fact]
     public void An_environment_name_with_an_equals_sign_is_rejected_naming_it_and_the_fix()

@@ -34,7 +34,7 @@ public class ContainerLifecycleTests
     public async Task Exec_returns_exit_code_and_both_streams()
     {
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sleep", "infinity")
+            .ReplaceCommand("sleep", "infinity")
             .Build();
         await container.StartAsync();
 
@@ -47,7 +47,7 @@ public class ContainerLifecycleTests
     public async Task A_container_that_exits_while_starting_reports_its_exit_code_and_last_lines()
     {
         var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "echo starting; echo 'fatal: config missing' >&2; exit 3")
+            .ReplaceCommand("sh", "-c", "echo starting; echo 'fatal: config missing' >&2; exit 3")
             .WithWaitStrategy(Wait.ForLogMessage("never printed"))
             .Build();
 
@@ -63,7 +63,7 @@ public class ContainerLifecycleTests
     public async Task A_wait_that_times_out_says_what_it_awaited_and_removes_the_container()
     {
         var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "echo still booting; sleep infinity")
+            .ReplaceCommand("sh", "-c", "echo still booting; sleep infinity")
             .WithWaitStrategy(Wait.ForLogMessage("ready now"))
             .WithStartupTimeout(TimeSpan.FromSeconds(1))
             .Build();
@@ -93,7 +93,7 @@ public class ContainerLifecycleTests
         using var holder = new TcpListener(System.Net.IPAddress.Loopback, 0);
         holder.Start();
         var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
-        var container = Redis.WithPortBinding(new PortBinding(6380, taken)).Build();
+        var container = Redis.WithPortBinding(new PortBinding(6380).OnHostPort(taken)).Build();
 
         var error = await Assert.ThrowsAnyAsync<TestkitException>(() => container.StartAsync());
 
@@ -161,7 +161,7 @@ public class ContainerLifecycleTests
         {
             var port = choices[Tries.Count];
             Tries.Add(Guid.NewGuid().ToString("N"));
-            return Task.FromResult(described with { Ports = [new PortBinding(6379, port)], Labels = described.Labels.SetItem("test.try", Tries[^1]) });
+            return Task.FromResult(described with { Ports = [new PortBinding(6379).OnHostPort(port)], Labels = described.Labels.SetItem("test.try", Tries[^1]) });
         }
     }
 
@@ -171,7 +171,7 @@ public class ContainerLifecycleTests
         await using var container = new ContainerBuilder("debian:bookworm")
             // The engine copies stdout and stderr separately: the pause, and the marker on stderr after the stderr line,
             // make sure both streams are in the log when the wait returns.
-            .WithCommand("sh", "-c", "echo to-out; sleep 0.3; echo to-err >&2; echo done >&2; sleep infinity")
+            .ReplaceCommand("sh", "-c", "echo to-out; sleep 0.3; echo to-err >&2; echo done >&2; sleep infinity")
             .WithWaitStrategy(Wait.ForLogMessage("^done$"))
             .Build();
         await container.StartAsync();

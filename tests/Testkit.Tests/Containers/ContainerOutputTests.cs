@@ -26,7 +26,7 @@ public sealed class ContainerOutputTests : IAsyncLifetime
         var lines = new ConcurrentQueue<string>();
         // Ready only once the consumer has the early lines: the start itself waits for them to be forwarded.
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "echo early 1; echo early 2; exec sleep infinity")
+            .ReplaceCommand("sh", "-c", "echo early 1; echo early 2; exec sleep infinity")
             .WithOutputConsumer(line => lines.Enqueue(line.Text))
             .WithWaitStrategy(Wait.Until("the consumer to have the early lines", (_, _) => ValueTask.FromResult(lines.Contains("early 2"))))
             .WithStartupTimeout(TimeSpan.FromSeconds(20))
@@ -42,7 +42,7 @@ public sealed class ContainerOutputTests : IAsyncLifetime
     {
         var lines = new ConcurrentQueue<string>();
         var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("bash", "-c", "for i in $(seq 1 300); do echo \"line $i\"; done; echo 'fatal: no config' >&2; exit 3")
+            .ReplaceCommand("bash", "-c", "for i in $(seq 1 300); do echo \"line $i\"; done; echo 'fatal: no config' >&2; exit 3")
             .WithOutputConsumer(line => lines.Enqueue(line.Text))
             .WithWaitStrategy(Wait.ForLogMessage("never printed"))
             .Build();
@@ -60,7 +60,7 @@ public sealed class ContainerOutputTests : IAsyncLifetime
     public async Task A_reused_container_forwards_only_this_runs_lines()
     {
         var reusable = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "echo first boot; exec sleep infinity")
+            .ReplaceCommand("sh", "-c", "echo first boot; exec sleep infinity")
             .WithLabel("testkit.test.output", run)
             .WithWaitStrategy(Wait.ForLogMessage("^first boot$"))
             .WithReuse();

@@ -22,7 +22,7 @@ public sealed class ContainerReuseTests : IAsyncLifetime
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
 
     private ContainerBuilder Sleeper(string variant = "a") => new ContainerBuilder("debian:bookworm")
-        .WithCommand("sleep", "infinity")
+        .ReplaceCommand("sleep", "infinity")
         .WithLabel("testkit.test.reuse", run)
         .WithEnvironment("VARIANT", variant)
         .WithFile("/etc/marker", "same content")

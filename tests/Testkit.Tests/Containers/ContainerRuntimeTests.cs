@@ -9,7 +9,7 @@ namespace Testkit.Tests.Containers;
 
 public class ContainerRuntimeTests
 {
-    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity");
+    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity");
 
     [Fact]
     public async Task Stop_then_start_keeps_the_writable_layer()
@@ -29,7 +29,7 @@ public class ContainerRuntimeTests
     public async Task Pause_unpause_restart_and_kill_change_the_state()
     {
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("bash", "-c", "trap 'exit 42' TERM; echo up; while true; do sleep 0.1; done")
+            .ReplaceCommand("bash", "-c", "trap 'exit 42' TERM; echo up; while true; do sleep 0.1; done")
             .WithWaitStrategy(Wait.ForLogMessage("^up$"))
             .Build();
         await container.StartAsync();
@@ -54,7 +54,7 @@ public class ContainerRuntimeTests
         // Each run numbers itself and says "up" half a second after it starts: the first run's line must not satisfy the
         // wait of the second start.
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("bash", "-c", "n=$(( $(cat /runs 2>/dev/null || echo 0) + 1 )); echo $n > /runs; sleep 0.5; echo \"up $n\"; exec sleep infinity")
+            .ReplaceCommand("bash", "-c", "n=$(( $(cat /runs 2>/dev/null || echo 0) + 1 )); echo $n > /runs; sleep 0.5; echo \"up $n\"; exec sleep infinity")
             .WithWaitStrategy(Wait.ForLogMessage("^up \\d+$"))
             .Build();
         await container.StartAsync();
@@ -69,7 +69,7 @@ public class ContainerRuntimeTests
     {
         var lines = new ConcurrentQueue<string>();
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("bash", "-c", "n=$(( $(cat /runs 2>/dev/null || echo 0) + 1 )); echo $n > /runs; echo \"run $n\"; exec sleep infinity")
+            .ReplaceCommand("bash", "-c", "n=$(( $(cat /runs 2>/dev/null || echo 0) + 1 )); echo $n > /runs; echo \"run $n\"; exec sleep infinity")
             .WithWaitStrategy(Wait.ForLogMessage("^run \\d+$"))
             .WithOutputConsumer(line => lines.Enqueue(line.Text))
             .Build();
@@ -109,7 +109,7 @@ public class ContainerRuntimeTests
         var consumed = new ConcurrentQueue<LogLine>();
         await using var container = new ContainerBuilder("debian:bookworm")
             // The engine copies stdout and stderr separately: the pause keeps their order in the log deterministic.
-            .WithCommand("bash", "-c", "echo oops >&2; sleep 0.3; for i in 1 2 3 4 5; do echo early-$i; done; echo done; sleep infinity")
+            .ReplaceCommand("bash", "-c", "echo oops >&2; sleep 0.3; for i in 1 2 3 4 5; do echo early-$i; done; echo done; sleep infinity")
             .WithWaitStrategy(Wait.ForLogMessage("^done$"))
             .WithOutputConsumer(consumed.Enqueue)
             .Build();
@@ -139,7 +139,7 @@ public class ContainerRuntimeTests
     {
         var logger = new RecordingLogger();
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "echo to-info; echo to-warning >&2; sleep infinity")
+            .ReplaceCommand("sh", "-c", "echo to-info; echo to-warning >&2; sleep infinity")
             .WithOutputConsumer(OutputConsumers.ToLogger(logger))
             .Build();
         await container.StartAsync();
@@ -154,7 +154,7 @@ public class ContainerRuntimeTests
     public async Task Inspect_gives_health_ip_address_and_stats()
     {
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "while true; do :; done")
+            .ReplaceCommand("sh", "-c", "while true; do :; done")
             .WithHealthCheck(new HealthCheck(["true"], TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)))
             .Build();
         await container.StartAsync();
@@ -174,7 +174,7 @@ public class ContainerRuntimeTests
     public async Task A_container_killed_for_memory_fails_fast_with_the_OOM_flag()
     {
         var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("perl", "-e", "print qq(allocating\\n); $| = 1; my $x = 'a' x (512 * 1024 * 1024); sleep 600")
+            .ReplaceCommand("perl", "-e", "print qq(allocating\\n); $| = 1; my $x = 'a' x (512 * 1024 * 1024); sleep 600")
             .WithResourceLimits(memoryBytes: 32 * 1024 * 1024)
             .WithWaitStrategy(Wait.ForLogMessage("never"))
             .Build();
@@ -193,7 +193,7 @@ public class ContainerRuntimeTests
         var container = new ContainerBuilder("debian:bookworm")
             .WithEnvironment("DB_PASSWORD", "hunter2-secret")
             .WithEnvironment("API_TOKEN", "tok-123456")
-            .WithCommand("sh", "-c", "echo connecting with $DB_PASSWORD and $API_TOKEN; exit 1")
+            .ReplaceCommand("sh", "-c", "echo connecting with $DB_PASSWORD and $API_TOKEN; exit 1")
             .WithWaitStrategy(Wait.ForLogMessage("never"))
             .Build();
 

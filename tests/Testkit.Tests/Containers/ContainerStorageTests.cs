@@ -6,7 +6,7 @@ namespace Testkit.Tests.Containers;
 
 public class ContainerStorageTests
 {
-    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity");
+    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity");
 
     [Fact]
     public async Task Bind_mounts_share_files_with_the_host_and_read_only_ones_refuse_writes()

@@ -14,7 +14,7 @@ public sealed class DevServiceAttachTests
     public async Task A_module_container_takes_the_named_dev_service_with_its_environment_and_leaves_it_running()
     {
         var name = "dev-" + Guid.NewGuid().ToString("N")[..8];
-        await using var devService = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity")
+        await using var devService = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity")
             .WithEnvironment("DEV_USER", "alice")
             .WithLabel(ResourceLabels.DevService, name).WithLabel(ResourceLabels.DevModule, module)
             .WithLabel(ResourceLabels.DevRole, ResourceLabels.DevMainRole).Build();
@@ -23,7 +23,7 @@ public sealed class DevServiceAttachTests
         Environment.SetEnvironmentVariable(DevServices.EnvironmentVariable, $"other=x, {module}={name}");
         try
         {
-            await using (var container = new ContainerBuilder("debian:bookworm").WithCommand("false").WithEnvironment("DEV_USER", "bob").WithModule(module).Build())
+            await using (var container = new ContainerBuilder("debian:bookworm").ReplaceCommand("false").WithEnvironment("DEV_USER", "bob").WithModule(module).Build())
             {
                 await container.StartAsync();
                 Assert.Equal(devService.Id, container.Id);

@@ -5,7 +5,7 @@ namespace Testkit.Tests.Images;
 
 public class ContainerCommitTests
 {
-    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity");
+    private static readonly ContainerBuilder Sleeper = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity");
 
     [Fact]
     public async Task A_committed_running_container_gives_an_image_with_its_files_and_the_new_command_and_environment()

@@ -19,7 +19,7 @@ internal static class ImageProbe
         string[] command = [.. config.Entrypoint ?? [], .. config.Cmd ?? []];
         await using var container = new ContainerBuilder(image)
             .WithEntrypoint("sh", "-c", "\"$@\" > /tmp/testkit-out; echo $? > /tmp/testkit-exit.tmp; mv /tmp/testkit-exit.tmp /tmp/testkit-exit; sleep infinity", "run")
-            .WithCommand(command)
+            .ReplaceCommand(command)
             .WithWaitStrategy(Wait.ForFile("/tmp/testkit-exit"))
             .Build();
         await container.StartAsync();

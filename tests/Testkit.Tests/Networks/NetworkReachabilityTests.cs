@@ -11,7 +11,7 @@ public class NetworkReachabilityTests
         .WithWaitStrategy(Wait.ForLogMessage("Ready to accept connections"));
 
     // Minbase Debian has neither nc nor curl; bash's /dev/tcp speaks RESP well enough for a PING.
-    private static readonly ContainerBuilder Client = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity");
+    private static readonly ContainerBuilder Client = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity");
 
     [Fact]
     public async Task A_container_reaches_another_by_its_alias_on_a_user_defined_network()

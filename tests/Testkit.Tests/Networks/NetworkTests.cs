@@ -129,7 +129,7 @@ public class NetworkTests
     [Fact]
     public async Task Dispose_disconnects_containers_still_attached_and_leaves_them_running()
     {
-        await using var container = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity").Build();
+        await using var container = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity").Build();
         await container.StartAsync();
         await using var network = new NetworkBuilder().Build();
         await network.ConnectAsync(container, "leftover");
@@ -146,7 +146,7 @@ public class NetworkTests
     public async Task Connecting_a_container_twice_is_reported_with_the_fix()
     {
         await using var network = new NetworkBuilder().Build();
-        await using var container = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity").WithNetwork(network).Build();
+        await using var container = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity").WithNetwork(network).Build();
         await container.StartAsync();
 
         var error = await Assert.ThrowsAsync<TestkitException>(() => network.ConnectAsync(container));

@@ -8,7 +8,7 @@ namespace Testkit.Tests.Volumes;
 
 public class VolumeTests
 {
-    private static readonly ContainerBuilder Debian = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity");
+    private static readonly ContainerBuilder Debian = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity");
 
     [Fact]
     public void Builders_are_immutable_each_build_gets_its_own_name_and_bad_names_fail_early()

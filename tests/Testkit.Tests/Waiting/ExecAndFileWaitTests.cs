@@ -9,7 +9,7 @@ public class ExecAndFileWaitTests
 {
     // The file appears whole (written aside, then renamed) half a second after the start.
     private static readonly ContainerBuilder Debian = new ContainerBuilder("debian:bookworm")
-        .WithCommand("sh", "-c", "echo booting > /tmp/state; sleep 0.5; echo ready > /tmp/ready.tmp; mv /tmp/ready.tmp /tmp/ready; echo ready > /tmp/state; sleep infinity");
+        .ReplaceCommand("sh", "-c", "echo booting > /tmp/state; sleep 0.5; echo ready > /tmp/ready.tmp; mv /tmp/ready.tmp /tmp/ready; echo ready > /tmp/state; sleep infinity");
 
     [Fact]
     public async Task ForFile_returns_once_the_file_exists()

@@ -11,7 +11,7 @@ public class HealthyWaitTests
     public async Task It_waits_through_starting_until_the_health_check_passes()
     {
         await using var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", "sleep 1; touch /tmp/healthy; sleep infinity")
+            .ReplaceCommand("sh", "-c", "sleep 1; touch /tmp/healthy; sleep infinity")
             .WithHealthCheck(new HealthCheck(["test", "-e", "/tmp/healthy"], TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), Retries: 100))
             .WithWaitStrategy(Wait.ForHealthy())
             .Build();
@@ -26,7 +26,7 @@ public class HealthyWaitTests
     public async Task Without_a_health_check_it_fails_at_once_and_says_to_define_one()
     {
         var container = new ContainerBuilder("debian:bookworm")
-            .WithCommand("sleep", "infinity")
+            .ReplaceCommand("sleep", "infinity")
             .WithWaitStrategy(Wait.ForHealthy())
             .Build();
 

@@ -21,7 +21,7 @@ public class HttpWaitTests
 
     private static readonly ContainerBuilder Server = new ContainerBuilder("debian:bookworm")
         .WithPortBinding(8080)
-        .WithCommand("sh", "-c", "sleep 0.5; exec perl -MIO::Socket::INET -e \"$1\"", "sh", HttpServer);
+        .ReplaceCommand("sh", "-c", "sleep 0.5; exec perl -MIO::Socket::INET -e \"$1\"", "sh", HttpServer);
 
     [Fact]
     public async Task It_waits_through_refusals_and_503s_for_a_2xx_with_the_expected_body()

@@ -18,7 +18,7 @@ public class HttpsWaitTests
             .WithFile("/certs/respond.sh", "#!/bin/sh\nprintf 'HTTP/1.1 200 OK\\r\\nContent-Length: 9\\r\\nConnection: close\\r\\n\\r\\nsecure-ok'\n", mode: (UnixFileMode)0b111_101_101)
             .WithPortBinding(8443)
             .WithEntrypoint("socat")
-            .WithCommand("OPENSSL-LISTEN:8443,reuseaddr,fork,cert=/certs/server.pem,verify=0", "EXEC:/certs/respond.sh");
+            .ReplaceCommand("OPENSSL-LISTEN:8443,reuseaddr,fork,cert=/certs/server.pem,verify=0", "EXEC:/certs/respond.sh");
 
         await using (var insecure = Server().WithWaitStrategy(Wait.ForHttp(8443).UsingTls(allowInsecure: true).ForResponse(body => body == "secure-ok")).Build())
         {

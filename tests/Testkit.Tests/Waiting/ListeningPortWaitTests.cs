@@ -15,7 +15,7 @@ public class ListeningPortWaitTests
         + "while (my $c = $s->accept) { my $l = <$c>; print $c qq(pong\\n); close $c; }";
 
     private static ContainerBuilder Debian(string script) =>
-        new ContainerBuilder("debian:bookworm").WithPortBinding(7000).WithCommand("sh", "-c", script, "sh", PongServer);
+        new ContainerBuilder("debian:bookworm").WithPortBinding(7000).ReplaceCommand("sh", "-c", script, "sh", PongServer);
 
     [Fact]
     public async Task It_returns_only_once_the_server_really_listens_inside()

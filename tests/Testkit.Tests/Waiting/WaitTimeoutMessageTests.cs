@@ -6,7 +6,7 @@ namespace Testkit.Tests.Waiting;
 /// <summary>What a timeout says: the exact limit, which limit fired and the fix for it, and the log lines it quotes.</summary>
 public class WaitTimeoutMessageTests
 {
-    private static readonly ContainerBuilder OneLine = new ContainerBuilder("debian:bookworm").WithCommand("sh", "-c", "echo only line; exec sleep infinity");
+    private static readonly ContainerBuilder OneLine = new ContainerBuilder("debian:bookworm").ReplaceCommand("sh", "-c", "echo only line; exec sleep infinity");
 
     [Theory]
     [InlineData(1, "1 ms")]

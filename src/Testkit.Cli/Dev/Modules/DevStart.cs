@@ -25,7 +25,7 @@ internal sealed record DevStart(string Name, DevModule Module, int Port, string 
         var settings = container.Settings;
         if (publishedPort is { } port)
         {
-            settings = settings with { Ports = [new PortBinding(port, Port)] };
+            settings = settings with { Ports = [new PortBinding(port).OnHostPort(Port)] };
         }
 
         var builder = new ContainerBuilder(settings)
