@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 using Testkit.Containers;
+using Testkit.Modules;
 using Testkit.Networks;
 using Testkit.Waiting;
 
@@ -25,6 +26,9 @@ public sealed class KafkaContainer : Container
 
     /// <summary>The listener for clients on the host, published on a free port of the host.</summary>
     public const int Port = 9092;
+
+    /// <summary>The module: <c>kafka</c>, Confluent's broker, port 9092, data in <c>/var/lib/kafka/data</c>.</summary>
+    public static readonly ModuleDescriptor Module = new("kafka", DefaultImage, Port) { DataPath = "/var/lib/kafka/data" };
 
     // The listener for the controller and for containers on a network, and the names there.
     private const int NetworkPort = 9093;
@@ -228,10 +232,11 @@ public sealed class KafkaContainer : Container
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static ContainerSettings ToSettings(KafkaBuilder options, Network? network)
+    // A module: TESTKIT_DEV_SERVICES=kafka=NAME points it at a dev service started with 'testkit up kafka'.
+    private static ContainerSettings ToSettings(KafkaBuilder options, Network? network) => options.ToSettings(container => ModuleDefaults(container, network));
+
+    private static ContainerBuilder ModuleDefaults(ContainerBuilder container, Network? network)
     {
-        // A module: TESTKIT_DEV_SERVICES=kafka=NAME points it at a dev service started with 'testkit up kafka'.
-        var container = new ContainerBuilder(options.Image).WithModule("kafka").WithPortBinding(Port);
         container = network is null
             // The controller connects to its own advertised BROKER address: the host name makes 'kafka' resolve inside.
             ? container.WithHostname(NetworkAlias).WithEntrypoint("/bin/sh", "-c").ReplaceCommand(StartWithZooKeeperInside)
@@ -258,7 +263,7 @@ public sealed class KafkaContainer : Container
             .WithWaitStrategy(Wait.ForAll(
                 new BrokerStartedWait(),
                 Wait.Until("the broker to answer a metadata request on its published port and lead the consumer offsets topic", ServesGroupsAsync)));
-        return options.Customize(container).Settings;
+        return container;
     }
 
     private static async ValueTask<bool> ServesGroupsAsync(IWaitTarget target, CancellationToken cancellationToken)

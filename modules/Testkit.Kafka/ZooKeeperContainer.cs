@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Testkit.Containers;
+using Testkit.Modules;
 using Testkit.Waiting;
 
 namespace Testkit.Kafka;
@@ -18,6 +19,9 @@ public sealed class ZooKeeperContainer : Container
 
     /// <summary>The client port inside the container.</summary>
     public const int Port = 2181;
+
+    /// <summary>The module: <c>zookeeper</c>, Confluent's ZooKeeper, client port 2181, data in <c>/var/lib/zookeeper</c>.</summary>
+    public static readonly ModuleDescriptor Module = new("zookeeper", DefaultImage, Port) { DataPath = "/var/lib/zookeeper" };
 
     /// <summary>A ZooKeeper container with the defaults: <see cref="DefaultImage"/>, client port 2181, tick time 2 s, no fsync
     /// per transaction (<c>ZOOKEEPER_FORCE_SYNC=no</c>).</summary>
@@ -47,8 +51,7 @@ public sealed class ZooKeeperContainer : Container
     private static ContainerSettings ToSettings(ZooKeeperBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var container = new ContainerBuilder(options.Image)
-            .WithPortBinding(Port)
+        return options.ToSettings(container => container
             .WithEnvironment("ZOOKEEPER_CLIENT_PORT", $"{Port}")
             .WithEnvironment("ZOOKEEPER_TICK_TIME", "2000")
             // A test's ZooKeeper need not survive a power cut: no fsync per transaction (a broker's start writes dozens).
@@ -57,8 +60,7 @@ public sealed class ZooKeeperContainer : Container
             .WithEnvironment("KAFKA_OPTS", "-Dzookeeper.4lw.commands.whitelist=ruok,srvr,stat,mntr,conf")
             // "binding to port" only says the socket is open, and `ruok` answers `imok` before the server serves
             // ("This ZooKeeper instance is not currently serving requests"): `srvr` reports a mode only once it does.
-            .WithWaitStrategy(Wait.Until("ZooKeeper to serve on port 2181 ('srvr' reports its mode)", ServesAsync).Every(TimeSpan.FromMilliseconds(50)));
-        return options.Customize(container).Settings;
+            .WithWaitStrategy(Wait.Until("ZooKeeper to serve on port 2181 ('srvr' reports its mode)", ServesAsync).Every(TimeSpan.FromMilliseconds(50))));
     }
 
     private static async ValueTask<bool> ServesAsync(IWaitTarget target, CancellationToken cancellationToken)

@@ -2,16 +2,13 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Testkit.Containers;
-using Testkit.Images;
+using Testkit.Modules;
 
 namespace Testkit.Postgres;
 
 /// <summary>Describes a PostgreSQL container. Immutable: every <c>WithX</c> returns a new builder.</summary>
-public sealed record PostgresBuilder
+public sealed record PostgresBuilder() : ModuleBuilder<PostgresBuilder, PostgresContainer>(PostgresContainer.Module)
 {
-    /// <summary>The image, <see cref="PostgresContainer.DefaultImage"/> unless set.</summary>
-    public string Image { get; init; } = PostgresContainer.DefaultImage;
-
     /// <summary>The database created at start.</summary>
     public string Database { get; init; } = "test";
 
@@ -29,23 +26,12 @@ public sealed record PostgresBuilder
     /// <summary>Scripts run once at initialisation (<c>*.sql</c>, <c>*.sql.gz</c>, <c>*.sh</c>), in the order added.</summary>
     public ImmutableArray<ContainerFile> InitScripts { get; init; } = [];
 
-    /// <summary>Core container options applied last (labels, ports, waits, logger…).</summary>
-    public Func<ContainerBuilder, ContainerBuilder> Customize { get; init; } = static c => c;
-
     /// <summary>True (the default) to start from a snapshot of this configuration's initialised data directory, made once
     /// per machine by the first start (see <see cref="WithSnapshot"/>).</summary>
     public bool Snapshot { get; init; } = true;
 
     /// <summary>True to keep the data directory in memory (tmpfs); such a container is never snapshotted.</summary>
     public bool DataOnTmpfs { get; init; }
-
-    /// <summary>Runs another image, e.g. <c>postgres:17</c> or a private mirror.</summary>
-    /// <exception cref="ArgumentException">The name is not an image reference.</exception>
-    public PostgresBuilder WithImage(string image)
-    {
-        _ = ImageReference.Parse(image);
-        return this with { Image = image };
-    }
 
     /// <summary>Names the database created at start.</summary>
     public PostgresBuilder WithDatabase(string database) => this with { Database = NotEmpty(database) };
@@ -87,25 +73,14 @@ public sealed record PostgresBuilder
     /// but no snapshot, since a commit cannot take a tmpfs.</summary>
     public PostgresBuilder WithDataOnTmpfs(bool enabled = true) => this with { DataOnTmpfs = enabled };
 
-    /// <summary>Applies core container options, after everything this builder sets.</summary>
-    public PostgresBuilder WithContainer(Func<ContainerBuilder, ContainerBuilder> customize)
-    {
-        ArgumentNullException.ThrowIfNull(customize);
-        var previous = Customize;
-        return this with { Customize = c => customize(previous(c)) };
-    }
-
-    /// <summary>Creates the container object; nothing runs until <see cref="Container.StartAsync"/>.</summary>
-    public PostgresContainer Build() => new(this);
+    /// <inheritdoc />
+    public override PostgresContainer Build() => new(this);
 
     // The entrypoint runs scripts in name order: a numeric prefix keeps the order they were added in.
     private PostgresBuilder AddInitScript(string name, ContainerFile file) => this with
     {
         InitScripts = InitScripts.Add(file with { Path = $"/docker-entrypoint-initdb.d/{InitScripts.Length:D3}-{name}", Mode = (UnixFileMode)0b111_101_101 }),
     };
-
-    // The compiler's PrintMembers would print the password into test names and logs.
-    private bool PrintMembers(StringBuilder builder) => SecretMasker.PrintMembers(this, builder);
 
     private static string NotEmpty(string value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
     {

@@ -1,5 +1,6 @@
 using Npgsql;
 using Testkit.Containers;
+using Testkit.Modules;
 using Testkit.Postgres.Snapshots;
 using Testkit.Waiting;
 
@@ -18,6 +19,9 @@ public sealed partial class PostgresContainer : Container
 
     /// <summary>The port PostgreSQL listens on inside the container.</summary>
     public const int Port = 5432;
+
+    /// <summary>The module: <c>postgres</c>, the official PostgreSQL 15, port 5432, data in the image's PGDATA.</summary>
+    public static readonly ModuleDescriptor Module = new("postgres", DefaultImage, Port) { DataPath = PostgresSnapshots.ImageDataDirectory };
 
     internal const string PasswordVariable = "POSTGRES_PASSWORD";
 
@@ -81,14 +85,12 @@ public sealed partial class PostgresContainer : Container
     private static ContainerSettings ToSettings(PostgresBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var container = options.InitScripts.Aggregate(new ContainerBuilder(options.Image).WithModule("postgres"), (c, script) => c.WithFile(script))
-            .WithPortBinding(Port)
+        var settings = options.ToSettings(container => options.InitScripts.Aggregate(container, (c, script) => c.WithFile(script))
             .WithEnvironment("POSTGRES_DB", options.Database)
             .WithEnvironment("POSTGRES_USER", options.Username)
             .WithEnvironment(PasswordVariable, options.Password)
             .ReplaceCommand(["postgres", .. options.ServerSettings.OrderBy(s => s.Key, StringComparer.Ordinal).SelectMany(s => new[] { "-c", $"{s.Key}={s.Value}" })])
-            .WithWaitStrategy(Ready);
-        var settings = options.Customize(container).Settings;
+            .WithWaitStrategy(Ready));
         if (options.DataOnTmpfs)
         {
             var dataDirectory = settings.Environment.GetValueOrDefault("PGDATA") ?? PostgresSnapshots.ImageDataDirectory;

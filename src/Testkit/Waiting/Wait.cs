@@ -54,6 +54,19 @@ public static class Wait
         return new ConditionWait(description, condition);
     }
 
+    /// <summary>Ready once a TCP connection to <paramref name="containerPort"/> that sends <paramref name="request"/> gets a
+    /// reply containing <paramref name="expectedReply"/>: a text protocol's own readiness (<c>"PING\r\n"</c> → <c>"+PONG"</c>).
+    /// <paramref name="request"/> is made per check from the started container (to read its password, say) and never
+    /// appears in the description.</summary>
+    public static ConditionWait ForTcpReply(int containerPort, Func<IWaitTarget, string> request, string expectedReply)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(expectedReply);
+        var port = CheckPort(containerPort);
+        return new ConditionWait($"a reply with '{expectedReply}' on port {port}",
+            (target, cancellationToken) => TcpReply.ContainsAsync(target, port, request(target), expectedReply, cancellationToken));
+    }
+
     /// <summary>Ready once every strategy is, checked in order.</summary>
     public static AllWait ForAll(params IWaitStrategy[] strategies) => new([.. CheckStrategies(strategies)]);
 

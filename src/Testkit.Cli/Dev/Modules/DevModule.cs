@@ -1,20 +1,25 @@
+using Testkit.Modules;
+
 namespace Testkit.Cli.Dev.Modules;
 
 /// <summary>A kind of dev service <c>testkit up</c> can start: the module's image, standard port and how to start it
 /// with a named volume on a fixed port, through the SDK's module.</summary>
-internal abstract class DevModule
+internal abstract class DevModule(ModuleDescriptor module)
 {
     /// <summary>Every module, in the order the help lists them.</summary>
     public static IReadOnlyList<DevModule> All { get; } = [new PostgresDevModule(), new RedisDevModule(), new KafkaDevModule()];
 
+    /// <summary>What the module says of itself: name, image, port, data path.</summary>
+    public ModuleDescriptor Module { get; } = module;
+
     /// <summary>The module's name on the command line and in the labels.</summary>
-    public abstract string Name { get; }
+    public string Name => Module.Name;
 
     /// <summary>The port clients expect, published on 127.0.0.1 unless <c>--port</c> says otherwise.</summary>
-    public abstract int StandardPort { get; }
+    public int StandardPort => Module.Port;
 
-    /// <summary>The image tag <c>--version</c> defaults to.</summary>
-    public abstract string DefaultVersion { get; }
+    /// <summary>The image tag <c>--version</c> defaults to: the module's default image's.</summary>
+    public string DefaultVersion => Module.DefaultVersion;
 
     /// <summary>True when clients need a password.</summary>
     public abstract bool UsesPassword { get; }

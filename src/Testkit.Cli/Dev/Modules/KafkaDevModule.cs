@@ -7,15 +7,9 @@ namespace Testkit.Cli.Dev.Modules;
 /// <summary>Kafka with its ZooKeeper through <see cref="KafkaContainer"/>, both on a kept network of their own, each with
 /// a volume. The broker advertises 127.0.0.1 and the fixed port from its environment (the module hands the address in
 /// after the start instead, which nothing would do when the engine restarts the container after a reboot).</summary>
-internal sealed class KafkaDevModule : DevModule
+internal sealed class KafkaDevModule() : DevModule(KafkaContainer.Module)
 {
-    private const string ZooKeeperRole = "zookeeper";
-
-    public override string Name => "kafka";
-
-    public override int StandardPort => KafkaContainer.Port;
-
-    public override string DefaultVersion => "7.6.1";
+    private static readonly string ZooKeeperRole = ZooKeeperContainer.Module.Name;
 
     public override bool UsesPassword => false;
 
@@ -24,20 +18,20 @@ internal sealed class KafkaDevModule : DevModule
     public override async Task<DevConnection> StartAsync(DevStart start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var image = $"confluentinc/cp-kafka:{start.Version}";
-        var zookeeperImage = $"confluentinc/cp-zookeeper:{start.Version}";
+        var image = Module.ImageOf(start.Version);
+        var zookeeperImage = ZooKeeperContainer.Module.ImageOf(start.Version);
         var network = DevLabels.For(start.Name, Name, "network")
             .Aggregate(new NetworkBuilder().WithName(DevNames.Network(start.Name)).WithLogger(start.Logger), (b, l) => b.WithLabel(l.Key, l.Value))
             .Build();
         var kafka = new KafkaBuilder()
             .WithImage(image)
             .WithZooKeeper(z => z.WithImage(zookeeperImage).WithContainer(c =>
-                start.Configure(c.WithNetwork(network, "zookeeper"), ZooKeeperRole, "/var/lib/zookeeper", publishedPort: null, zookeeperImage)))
+                start.Configure(c.WithNetwork(network, "zookeeper"), ZooKeeperRole, ZooKeeperContainer.Module.DataPath!, publishedPort: null, zookeeperImage)))
             .WithContainer(c => start.Configure(
                 new ContainerBuilder(c.Settings with { Networks = [], Entrypoint = null, Command = null })
                     .WithNetwork(network, "kafka")
                     .WithEnvironment("KAFKA_ADVERTISED_LISTENERS", $"PLAINTEXT://127.0.0.1:{start.Port},BROKER://kafka:9093"),
-                DevLabels.MainRole, "/var/lib/kafka/data", KafkaContainer.Port, image))
+                DevLabels.MainRole, Module.DataPath!, Module.Port, image))
             .Build();
         try
         {

@@ -5,17 +5,10 @@ namespace Testkit.Cli.Dev.Modules;
 
 /// <summary>PostgreSQL through <see cref="PostgresContainer"/>: superuser and database <c>postgres</c>, as the official
 /// image's defaults, with the server's durable defaults (the module's test speed-ups would lose data on a crash).</summary>
-internal sealed class PostgresDevModule : DevModule
+internal sealed class PostgresDevModule() : DevModule(PostgresContainer.Module)
 {
     private const string User = "postgres";
     private const string Database = "postgres";
-    private const string DataDirectory = "/var/lib/postgresql/data";
-
-    public override string Name => "postgres";
-
-    public override int StandardPort => PostgresContainer.Port;
-
-    public override string DefaultVersion => "15";
 
     public override bool UsesPassword => true;
 
@@ -25,7 +18,8 @@ internal sealed class PostgresDevModule : DevModule
     public override async Task<DevConnection> StartAsync(DevStart start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        var image = $"postgres:{start.Version}";
+        var image = Module.ImageOf(start.Version);
+        var dataDirectory = Module.DataPath!;
         var password = start.Password ?? throw new ArgumentException("PostgreSQL needs a password.", nameof(start));
 
         // PGDATA named explicitly: the data directory is the volume, whatever default the module or image chooses.
@@ -34,7 +28,7 @@ internal sealed class PostgresDevModule : DevModule
             .WithUsername(User)
             .WithDatabase(Database)
             .WithPassword(password)
-            .WithContainer(c => start.Configure(c.WithEnvironment("PGDATA", DataDirectory), DevLabels.MainRole, DataDirectory, PostgresContainer.Port, image))
+            .WithContainer(c => start.Configure(c.WithEnvironment("PGDATA", dataDirectory), DevLabels.MainRole, dataDirectory, Module.Port, image))
             .Build();
         await postgres.StartAsync(cancellationToken).ConfigureAwait(false);
         var port = postgres.GetMappedPort(PostgresContainer.Port);
