@@ -4,6 +4,10 @@
 # 2. Testkit and Testkit.Redis packed to a folder; a new project that references ONLY Testkit.Redis from there, restored
 #    with a fresh NUGET_PACKAGES, has the watchdog next to Testkit.dll; run, it starts a Redis container, prints its id
 #    and is killed with SIGKILL; its watchdog must remove that container within the deadline.
+# 3. every package packed (found by discovery: each packable project under src/ and modules/); two new test projects
+#    restored from them with a fresh NUGET_PACKAGES each run one test against the engine with 'dotnet test': one that
+#    references only Testkit.Postgres, and one that references only Testkit.Xunit and holds the module of
+#    docs/examples/ValkeyModule.cs, written on the public API as a user would (docs/modules.md).
 # Needs the engine and the offline images (eng/setup.sh). Removes its temporary folders (KEEP_WORK=1 keeps them, to look
 # into), and the container if it stays.
 set -euo pipefail
@@ -117,3 +121,92 @@ while [ -n "$(docker ps -aq --filter "id=$container")" ]; do
 done
 container=""
 say "the container was removed $(( ($(date +%s%N) - killed_ns) / 1000000 )) ms after the kill; passed"
+
+# 3. Every package, and test projects that use them as users do.
+say "packing every packable project under src/ and modules/ $version"
+for project in "$root"/src/*/*.csproj "$root"/modules/*/*.csproj; do
+  if [ "$(dotnet msbuild "$project" -getProperty:IsPackable)" = "false" ]; then continue; fi
+  dotnet pack "$project" --nologo -v quiet -clp:ErrorsOnly -o "$work/feed" -p:PackageVersion="$version"
+done
+version_of() { sed -n "s/.*PackageVersion Include=\"$1\" Version=\"\([^\"]*\)\".*/\1/p" "$root/Directory.Packages.props"; }
+test_packages="<PackageReference Include=\"Microsoft.NET.Test.Sdk\" Version=\"$(version_of Microsoft.NET.Test.Sdk)\" />
+    <PackageReference Include=\"xunit\" Version=\"$(version_of xunit)\" />
+    <PackageReference Include=\"xunit.runner.visualstudio\" Version=\"$(version_of xunit.runner.visualstudio)\" />"
+new_test_project() {
+  new_project "$1" "$2
+    $test_packages"
+  sed -i 's|<OutputType>Exe</OutputType>|<IsTestProject>true</IsTestProject>|' "$1/Consumer.csproj"
+  cp "$consumer/nuget.config" "$1/"
+}
+
+postgres_only="$work/postgres-only"
+new_test_project "$postgres_only" "<PackageReference Include=\"Testkit.Postgres\" Version=\"$version\" />"
+cat > "$postgres_only/PostgresTest.cs" <<'EOF'
+using Npgsql;
+using Testkit.Postgres;
+using Xunit;
+
+public class PostgresTest
+{
+    [Fact]
+    public async Task A_row_written_is_read_back()
+    {
+        await using var pg = new PostgresContainer();
+        await pg.StartAsync();
+        await using var db = NpgsqlDataSource.Create(pg.GetConnectionString());
+        await using var command = db.CreateCommand("CREATE TABLE t (v text); INSERT INTO t VALUES ('from a package'); SELECT v FROM t");
+        Assert.Equal("from a package", await command.ExecuteScalarAsync());
+    }
+}
+EOF
+
+xunit_only="$work/xunit-only"
+new_test_project "$xunit_only" "<PackageReference Include=\"Testkit.Xunit\" Version=\"$version\" />"
+cp "$root/docs/examples/ValkeyModule.cs" "$xunit_only/"
+cat > "$xunit_only/ValkeyTest.cs" <<'EOF'
+using System.Net.Sockets;
+using System.Text;
+using Acme.Testing.Valkey;
+using Testkit.Xunit;
+using Xunit;
+using Xunit.Abstractions;
+
+public sealed class ValkeyFixture(IMessageSink sink)
+    : ContainerFixture<ValkeyContainer>(sink, logger => new ValkeyBuilder().WithPassword("s3cret-valkey").WithContainer(c => c.WithLogger(logger)).Build());
+
+public class ValkeyTest(ValkeyFixture valkey) : IClassFixture<ValkeyFixture>
+{
+    [Fact]
+    public async Task The_fixture_s_server_answers_an_authenticated_ping()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(valkey.Container.Host, valkey.Container.GetMappedPort(ValkeyContainer.Module.Port));
+        var stream = client.GetStream();
+        await stream.WriteAsync("AUTH s3cret-valkey\r\nPING\r\n"u8.ToArray());
+        var reply = new StringBuilder();
+        var buffer = new byte[64];
+        while (!reply.ToString().Contains("+PONG", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer);
+            Assert.NotEqual(0, read);
+            reply.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+    }
+}
+EOF
+
+# No Valkey image is reachable here: the Redis stand-in serves it (the same protocol), as a substitution would anywhere.
+redis_image=$(sed -n 's/^redis = //p' "${TESTKIT_HOME:-$HOME/.testkit}/images.conf" 2>/dev/null || true)
+for project in "$postgres_only" "$xunit_only"; do
+  name=$(basename "$project")
+  say "dotnet test of $name, restored from the packed packages (fresh NUGET_PACKAGES)"
+  substitutes=${TESTKIT_IMAGE_SUBSTITUTES:-}
+  if [ "$project" = "$xunit_only" ] && [ -n "$redis_image" ]; then substitutes="valkey/valkey=$redis_image"; fi
+  if ! NUGET_PACKAGES="$work/nuget-packages" TESTKIT_IMAGE_SUBSTITUTES="$substitutes" env -u TESTKIT_CLEANUP \
+      dotnet test "$project" --nologo > "$work/$name.out" 2>&1; then
+    cat "$work/$name.out" >&2
+    fail "dotnet test of $name failed"
+  fi
+  grep -q "Passed!  - Failed:     0, Passed:     1," "$work/$name.out" || { cat "$work/$name.out" >&2; fail "$name did not pass exactly one test"; }
+done
+say "the Testkit.Postgres-only and the Testkit.Xunit-only test projects passed"
