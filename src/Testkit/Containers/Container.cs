@@ -40,6 +40,9 @@ public class Container : IWaitTarget, IAsyncDisposable
     private string? attachedDevService;
     private IDisposable? reuseLock;
     private DateTimeOffset? previousRunEnded; // set by a start after a stop: what waits read begins there
+    private CancellationTokenSource? startDeadline; // the running start's WithStartupTimeout, linked to the caller's token
+    private Stopwatch startClock = new();
+    private string startStep = "starting"; // what the running start is doing, for the error when its timeout fires
 
     /// <summary>Describes a container; nothing happens on the engine until <see cref="StartAsync"/>.</summary>
     /// <exception cref="ArgumentException">The settings cannot work (see <see cref="ContainerBuilder.Build"/>); checked here so
@@ -94,67 +97,107 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// files), then waits until its wait strategies say it is ready. If the first start fails, the
     /// container is removed before the exception propagates.</summary>
     /// <exception cref="ContainerExitedException">It stopped while starting (exit code and last log lines inside).</exception>
-    /// <exception cref="WaitTimeoutException">It did not become ready within the startup timeout.</exception>
+    /// <exception cref="WaitTimeoutException">It did not become ready within the startup timeout (which bounds the whole start:
+    /// engine connection, pull, a module's preparation, create, start and waits; the message names the step it ended), or a
+    /// wait's own timeout fired (<see cref="WaitTimeoutException.IsStartupTimeout"/> tells which).</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed != 0, this);
         var clock = Stopwatch.StartNew();
         var startRequested = DateTimeOffset.UtcNow;
         var firstStart = id is null;
-        try
+        var attempts = firstStart && DevServices.For(Settings.Module) is null ? Settings.StartupAttempts : 1;
+        var failures = new List<Exception>();
+        while (true)
         {
-            if (firstStart && DevServices.For(Settings.Module) is { } devService)
+            try
             {
-                await AttachToDevServiceAsync(devService, cancellationToken).ConfigureAwait(false);
-                await StartCreatedAsync(cancellationToken).ConfigureAwait(false);
+                await StartAttemptAsync(firstStart, startRequested, cancellationToken).ConfigureAwait(false);
+                break;
             }
-            else if (firstStart)
+            catch (Exception e) when (e is ContainerExitedException or WaitTimeoutException && !cancellationToken.IsCancellationRequested
+                                      && failures.Count + 1 < attempts)
             {
-                await OnStartingAsync(cancellationToken).ConfigureAwait(false);
-                await CreateAndStartAsync(cancellationToken).ConfigureAwait(false);
+                // The failed container is removed already; the next attempt starts from the description on a new one.
+                failures.Add(e);
+                logger.StartAttemptFailed(failures.Count, attempts, e.Message);
+                (id, reuseKey, Name, mappedPorts) = (null, null, null, []);
             }
-            else
+            catch (Exception e) when (failures.Count > 0 && e is ContainerExitedException or WaitTimeoutException)
             {
-                previousRunEnded = PreviousRunEnd(await StartCreatedAsync(cancellationToken).ConfigureAwait(false));
+                failures.Add(e);
+                throw new ContainerStartException($"{Image ?? Settings.Image}", failures);
             }
-
-            await StartForwardingOutputAsync(startRequested, cancellationToken).ConfigureAwait(false);
-            if (attachedDevService is null)
-            {
-                await OnStartedAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (firstStart)
-        {
-            // A reused container that cannot become ready is broken for every run; one whose start the caller cancelled is not.
-            // A dev service belongs to the developer, whatever happens.
-            if (attachedDevService is null && (reuseKey is null || !cancellationToken.IsCancellationRequested))
-            {
-                await RemoveAfterFailedStartAsync().ConfigureAwait(false);
-            }
-
-            await OnStartFailedAsync().ConfigureAwait(false);
-            if (ConnectionLost(e) is { } lost)
-            {
-                throw lost;
-            }
-
-            throw;
-        }
-        catch (Exception e) when (ConnectionLost(e) is { } lost)
-        {
-            throw lost;
-        }
-        finally
-        {
-            reuseLock?.Dispose();
-            reuseLock = null;
         }
 
         StartDuration = clock.Elapsed;
         logger.ContainerReady(ShortId, Image, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>One try of <see cref="StartAsync"/>, bounded by the startup timeout; a failed first start removes its container.</summary>
+    private async Task StartAttemptAsync(bool firstStart, DateTimeOffset startRequested, CancellationToken cancellationToken)
+    {
+        // WithStartupTimeout bounds the whole start, not only the waits: a pull or a module's preparation that hangs ends too.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Settings.StartupTimeout);
+        (startDeadline, startClock, startStep) = (deadline, Stopwatch.StartNew(), "starting");
+        var token = deadline.Token;
+        try
+        {
+            if (firstStart && DevServices.For(Settings.Module) is { } devService)
+            {
+                await AttachToDevServiceAsync(devService, token).ConfigureAwait(false);
+                await StartCreatedAsync(token).ConfigureAwait(false);
+            }
+            else if (firstStart)
+            {
+                startStep = $"starting what the container needs ({GetType().Name}.OnStartingAsync)";
+                await OnStartingAsync(token).ConfigureAwait(false);
+                await CreateAndStartAsync(token).ConfigureAwait(false);
+            }
+            else
+            {
+                previousRunEnded = PreviousRunEnd(await StartCreatedAsync(token).ConfigureAwait(false));
+            }
+
+            await StartForwardingOutputAsync(startRequested, token).ConfigureAwait(false);
+            if (attachedDevService is null)
+            {
+                startStep = $"handing the started container what it needs ({GetType().Name}.OnStartedAsync)";
+                await OnStartedAsync(token).ConfigureAwait(false);
+            }
+
+            await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Read before the removal: the log tail is gone with the container.
+            Exception? reported = await StartTimeoutAsync(e, cancellationToken).ConfigureAwait(false) ?? (Exception?)ConnectionLost(e);
+            if (firstStart)
+            {
+                // A reused container that cannot become ready is broken for every run; one whose start the caller cancelled is not.
+                // A dev service belongs to the developer, whatever happens.
+                if (attachedDevService is null && (reuseKey is null || !cancellationToken.IsCancellationRequested))
+                {
+                    await RemoveAfterFailedStartAsync().ConfigureAwait(false);
+                }
+
+                await OnStartFailedAsync().ConfigureAwait(false);
+            }
+
+            if (reported is not null)
+            {
+                throw reported;
+            }
+
+            throw;
+        }
+        finally
+        {
+            startDeadline = null;
+            reuseLock?.Dispose();
+            reuseLock = null;
+        }
     }
 
     /// <summary>Stops the container: SIGTERM (or the image's stop signal), then SIGKILL after the grace period
@@ -494,6 +537,7 @@ public class Container : IWaitTarget, IAsyncDisposable
         described ??= Settings;
         for (var retries = HostPortRetries; ; retries--)
         {
+            startStep = $"preparing the settings ({GetType().Name}.PrepareSettingsAsync)";
             Settings = await PrepareSettingsAsync(described, cancellationToken).ConfigureAwait(false);
             await CreateAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -512,7 +556,9 @@ public class Container : IWaitTarget, IAsyncDisposable
 
     private async Task CreateAsync(CancellationToken cancellationToken)
     {
-        engine = await DockerEngine.GetSharedAsync(logger, Settings.StartupTimeout, cancellationToken).ConfigureAwait(false);
+        startStep = "connecting to the engine";
+        engine = await DockerEngine.GetSharedAsync(logger, RemainingStartTime, cancellationToken).ConfigureAwait(false);
+        startStep = $"resolving image {Settings.Image}, creating its networks and volumes";
         var dependencies = Settings.Networks.Select(n => n.OwnedNetwork?.CreateAsync(cancellationToken))
             .Concat(Settings.Mounts.Select(m => m.OwnedVolume?.CreateAsync(cancellationToken)))
             .OfType<Task>()
@@ -529,10 +575,12 @@ public class Container : IWaitTarget, IAsyncDisposable
         // cancellation), and a removal that lists by label right after the abort can run before the engine has it (5–8 of
         // 49 cancelled starts leaked so). Waiting for the answer keeps the id; the cancellation takes effect right after.
         // The instance label still finds a container whose answer was lost otherwise (a timeout, a dropped connection).
+        startStep = "creating the container";
         createAttempted = true;
         var created = await engine.Client.Containers.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
         id = created.ID;
         cancellationToken.ThrowIfCancellationRequested();
+        startStep = "connecting the container to its networks";
         foreach (var network in Settings.Networks.Skip(1))
         {
             await engine.Client.Networks.ConnectNetworkAsync(network.Network, new NetworkConnectParameters
@@ -544,6 +592,7 @@ public class Container : IWaitTarget, IAsyncDisposable
 
         if (!Settings.Files.IsEmpty)
         {
+            startStep = "copying files into the container";
             await CopyToContainerAsync(Settings.Files, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -552,7 +601,9 @@ public class Container : IWaitTarget, IAsyncDisposable
     /// so that a module reads the dev service's user, password and database.</summary>
     private async Task AttachToDevServiceAsync(string name, CancellationToken cancellationToken)
     {
-        engine = await DockerEngine.GetSharedAsync(logger, Settings.StartupTimeout, cancellationToken).ConfigureAwait(false);
+        startStep = "connecting to the engine";
+        engine = await DockerEngine.GetSharedAsync(logger, RemainingStartTime, cancellationToken).ConfigureAwait(false);
+        startStep = $"finding dev service {name}";
         var found = await DevServices.FindAsync(engine, Settings.Module!, name, cancellationToken).ConfigureAwait(false);
         var inspect = await engine.Client.Containers.InspectContainerAsync(found.ID, cancellationToken).ConfigureAwait(false);
         id = found.ID;
@@ -569,7 +620,8 @@ public class Container : IWaitTarget, IAsyncDisposable
     private async Task<bool> FindReusableAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
     {
         var key = await Reuse.ReuseKey.ComputeAsync(Settings, resolvedImage!.ID, cancellationToken).ConfigureAwait(false);
-        reuseLock = await Reuse.ContainerReuse.LockAsync(key, Settings.StartupTimeout, cancellationToken).ConfigureAwait(false);
+        startStep = $"waiting for the lock of reused container {key[..12]}";
+        reuseLock = await Reuse.ContainerReuse.LockAsync(key, RemainingStartTime, cancellationToken).ConfigureAwait(false);
         reuseKey = key;
         Reuse.ContainerReuse.Touch(key);
         var found = await Engine.Client.Containers.ListContainersAsync(new ContainersListParameters
@@ -603,11 +655,13 @@ public class Container : IWaitTarget, IAsyncDisposable
     }
 
     private async Task ResolveImageAsync(CancellationToken cancellationToken) =>
-        (Image, resolvedImage) = await ImageResolver.ResolveAndInspectAsync(Engine, Settings.Image, Settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
+        (Image, resolvedImage) = await ImageResolver.ResolveAndInspectAsync(
+            Engine, Settings.Image, Settings.PullPolicy, logger, cancellationToken, pulling: image => startStep = $"pulling image {image}").ConfigureAwait(false);
 
     /// <summary>Starts the created container and returns the engine's inspect of it, which gave its name and host ports.</summary>
     private async Task<ContainerInspectResponse> StartCreatedAsync(CancellationToken cancellationToken)
     {
+        startStep = "starting the container";
         try
         {
             await Engine.Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
@@ -635,10 +689,11 @@ public class Container : IWaitTarget, IAsyncDisposable
         return inspect;
     }
 
+    /// <summary>Runs the wait strategies within what is left of the start's timeout; <paramref name="cancellationToken"/> is
+    /// the caller's, told apart from that timeout in the error.</summary>
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Settings.StartupTimeout);
+        var deadline = startDeadline!;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
         var exited = Engine.Client.Containers.WaitContainerAsync(Id, stop.Token);
         IWaitStrategy? current = null;
@@ -647,6 +702,7 @@ public class Container : IWaitTarget, IAsyncDisposable
             foreach (var strategy in Settings.WaitStrategies)
             {
                 current = strategy;
+                startStep = $"waiting for {Masked(strategy.ToString() ?? "a wait strategy")}";
                 logger.Waiting(ShortId, strategy);
                 await WaitRunner.RunAsync(strategy, this, stop.Token).ConfigureAwait(false);
             }
@@ -793,6 +849,26 @@ public class Container : IWaitTarget, IAsyncDisposable
         var clock = Stopwatch.StartNew();
         await operation().ConfigureAwait(false);
         logger.ContainerAction(ShortId, action, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>What is left of the running start's <see cref="ContainerSettings.StartupTimeout"/> (at least 1 ms, so that a
+    /// limit handed on to a step is never "none").</summary>
+    private TimeSpan RemainingStartTime =>
+        TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (Settings.StartupTimeout - startClock.Elapsed).Ticks));
+
+    /// <summary>The error a start reports when its startup timeout ended a step other than the waits (which report their
+    /// own), or null when <paramref name="error"/> is something else (the caller's cancellation among them).</summary>
+    private async Task<WaitTimeoutException?> StartTimeoutAsync(Exception error, CancellationToken callerToken)
+    {
+        if (error is WaitTimeoutException || startDeadline is not { IsCancellationRequested: true } || callerToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        // Anything may surface from a cancelled request (a cancellation, an I/O error of the aborted stream): the deadline decides.
+        var tail = id is null ? [] : await TailAsync().ConfigureAwait(false);
+        return new WaitTimeoutException(Masked($"the start to get past {startStep}"), Settings.StartupTimeout, startupTimeout: true, tail,
+            id is null ? null : $"{ShortId} ({Image ?? Settings.Image})");
     }
 
     /// <summary>The error a start reports when the engine stopped answering meanwhile (a raw HTTP or socket error

@@ -243,12 +243,23 @@ public sealed record ContainerBuilder
     /// <summary>Adds a wait strategy after the existing ones.</summary>
     public ContainerBuilder AddWaitStrategy(IWaitStrategy strategy) => With(s => s with { WaitStrategies = s.WaitStrategies.Add(strategy) });
 
-    /// <summary>How long the container may take to become ready once the engine started it (one minute unless set);
-    /// pulling the image and creating the container are not counted.</summary>
+    /// <summary>How long a start may take as a whole (one minute unless set): connecting to the engine, pulling the image, a
+    /// module's preparation (e.g. seeding a snapshot), creating and starting the container and its waits. When it fires, the
+    /// start fails with a <see cref="Waiting.WaitTimeoutException"/> naming the step that was running, and what was created is removed.</summary>
     public ContainerBuilder WithStartupTimeout(TimeSpan timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         return With(s => s with { StartupTimeout = timeout });
+    }
+
+    /// <summary>Tries a first start up to <paramref name="attempts"/> times (1 unless set), like Testcontainers Java's
+    /// <c>withStartupAttempts</c>: when the container exits or is not ready within the startup timeout, it is removed and
+    /// a new one is started, with the full timeout again. A cancellation by the caller is not retried, nor is attaching to a
+    /// dev service. When every attempt failed, the start throws a <see cref="ContainerStartException"/> listing each reason.</summary>
+    public ContainerBuilder WithStartupAttempts(int attempts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempts, 1);
+        return With(s => s with { StartupAttempts = attempts });
     }
 
     /// <summary>Sends lifecycle diagnostics (image, ports, waits, timings) to <paramref name="logger"/>.</summary>

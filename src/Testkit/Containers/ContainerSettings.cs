@@ -93,8 +93,12 @@ public sealed record ContainerSettings
     /// <summary>What must be true before the container counts as started, checked in order.</summary>
     public ImmutableArray<IWaitStrategy> WaitStrategies { get; init; } = [];
 
-    /// <summary>How long the waits may take, counted from the engine's start of the container (pull and create not included).</summary>
+    /// <summary>How long a start may take as a whole, pull, a module's preparation, create and waits included.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many times a first start is tried, each on a new container with the full <see cref="StartupTimeout"/>,
+    /// when the container exits or is not ready in time (1 unless set: no retry).</summary>
+    public int StartupAttempts { get; init; } = 1;
 
     /// <summary>Where diagnostics go; null for none.</summary>
     public ILogger? Logger { get; init; }

@@ -18,6 +18,11 @@ internal static partial class ContainerSettingsValidator
         }
 
         _ = Images.ImageReference.Parse(settings.Image);
+        if (settings.StartupAttempts < 1)
+        {
+            throw new ArgumentException($"StartupAttempts is {settings.StartupAttempts}: a start needs at least one attempt (WithStartupAttempts(1) or more).", nameof(settings));
+        }
+
         foreach (var name in settings.Environment.Keys)
         {
             CheckEnvironmentName(name, null);

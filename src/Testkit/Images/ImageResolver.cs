@@ -17,9 +17,10 @@ internal static class ImageResolver
     public static async Task<string> ResolveAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken) =>
         (await ResolveAndInspectAsync(engine, requested, policy, logger, cancellationToken).ConfigureAwait(false)).Name;
 
-    /// <summary>As <see cref="ResolveAsync"/>, with what the engine knows of the image: one inspect when it is present.</summary>
+    /// <summary>As <see cref="ResolveAsync"/>, with what the engine knows of the image: one inspect when it is present.
+    /// <paramref name="pulling"/> hears the image's name when a pull begins (a start names the step its timeout ended).</summary>
     public static async Task<(string Name, ImageInspectResponse Image)> ResolveAndInspectAsync(
-        DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken)
+        DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken, Action<string>? pulling = null)
     {
         string? substitutedFor = null;
         var image = requested;
@@ -41,6 +42,7 @@ internal static class ImageResolver
 
         var reference = ImageReference.Parse(image);
         logger.Pulling(image);
+        pulling?.Invoke(image);
         string? pullError = null;
         try
         {
