@@ -71,7 +71,7 @@ public sealed class StartupAttemptsTests : IDisposable
 
     private ContainerBuilder Builder(string script) =>
         new ContainerBuilder("debian:bookworm")
-            .WithCommand("sh", "-c", script)
+            .ReplaceCommand("sh", "-c", script)
             .WithBindMount(markers, "/marker")
             .WithLabel(TestLabel, run)
             .WithWaitStrategy(Wait.ForLogMessage("ready"))

@@ -60,7 +60,7 @@ public sealed class StartupTimeoutTests
     public async Task A_module_preparation_that_hangs_is_ended_by_the_startup_timeout()
     {
         var run = Guid.NewGuid().ToString("N");
-        var settings = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity").WithLabel(TestLabel, run)
+        var settings = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity").WithLabel(TestLabel, run)
             .WithStartupTimeout(Limit).Settings;
         var container = new HangingPreparation(settings);
         try
@@ -83,7 +83,7 @@ public sealed class StartupTimeoutTests
     [Fact]
     public async Task A_caller_cancellation_is_not_reported_as_a_startup_timeout()
     {
-        var settings = new ContainerBuilder("debian:bookworm").WithCommand("sleep", "infinity").WithStartupTimeout(TimeSpan.FromMinutes(1)).Settings;
+        var settings = new ContainerBuilder("debian:bookworm").ReplaceCommand("sleep", "infinity").WithStartupTimeout(TimeSpan.FromMinutes(1)).Settings;
         await using var container = new HangingPreparation(settings);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
