@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Testkit as users get it, with leak protection on:
 # 1. a project that references src/Testkit by path builds with 'dotnet build -c Release -o out', and the watchdog is in out/;
-# 2. Testkit and Testkit.Redis packed to a folder; a new project that references ONLY Testkit.Redis from there, restored
-#    with a fresh NUGET_PACKAGES, has the watchdog next to Testkit.dll; run, it starts a Redis container, prints its id
-#    and is killed with SIGKILL; its watchdog must remove that container within the deadline.
-# 3. every package packed (found by discovery: each packable project under src/ and modules/); two new test projects
-#    restored from them with a fresh NUGET_PACKAGES each run one test against the engine with 'dotnet test': one that
-#    references only Testkit.Postgres, and one that references only Testkit.Xunit and holds the module of
-#    docs/examples/ValkeyModule.cs, written on the public API as a user would (docs/modules.md).
+# 2. every package packed to a folder (each packable project under src/ and modules/); a new project that references
+#    ONLY Testkit.Redis from there, restored with a fresh NUGET_PACKAGES, has the watchdog next to Testkit.dll; run, it
+#    starts a Redis container, prints its id and is killed with SIGKILL; its watchdog must remove that container within
+#    the deadline;
+# 3. two new test projects restored from the packed packages each run one test against the engine with 'dotnet test':
+#    one that references only Testkit.Postgres, and one that references only Testkit.Xunit and holds the module of
+#    docs/examples/ValkeyModule.cs, written on the public API as a user would (docs/modules.md);
+# 4. the testkit tool installs from them (one package per platform, none over 25 MB) and runs.
 # Needs the engine and the offline images (eng/setup.sh). Removes its temporary folders (KEEP_WORK=1 keeps them, to look
 # into), and the container if it stays.
 set -euo pipefail
@@ -63,9 +64,10 @@ build "$work/by-path" -c Release -o "$work/by-path/out"
 expect_watchdog_in "$work/by-path/out" "dotnet build -c Release -o out, by path"
 
 # 2. Packed.
-say "packing Testkit and Testkit.Redis $version"
-for project in src/Testkit/Testkit.csproj modules/Testkit.Redis/Testkit.Redis.csproj; do
-  dotnet pack "$root/$project" --nologo -v quiet -clp:ErrorsOnly -o "$work/feed" -p:PackageVersion="$version"
+say "packing every packable project under src/ and modules/ $version"
+for project in "$root"/src/*/*.csproj "$root"/modules/*/*.csproj; do
+  if [ "$(dotnet msbuild "$project" -getProperty:IsPackable)" = "false" ]; then continue; fi
+  dotnet pack "$project" --nologo -v quiet -clp:ErrorsOnly -o "$work/feed" -p:PackageVersion="$version"
 done
 
 consumer="$work/by-package"
@@ -123,11 +125,6 @@ container=""
 say "the container was removed $(( ($(date +%s%N) - killed_ns) / 1000000 )) ms after the kill; passed"
 
 # 3. Every package, and test projects that use them as users do.
-say "packing every packable project under src/ and modules/ $version"
-for project in "$root"/src/*/*.csproj "$root"/modules/*/*.csproj; do
-  if [ "$(dotnet msbuild "$project" -getProperty:IsPackable)" = "false" ]; then continue; fi
-  dotnet pack "$project" --nologo -v quiet -clp:ErrorsOnly -o "$work/feed" -p:PackageVersion="$version"
-done
 version_of() { sed -n "s/.*PackageVersion Include=\"$1\" Version=\"\([^\"]*\)\".*/\1/p" "$root/Directory.Packages.props"; }
 test_packages="<PackageReference Include=\"Microsoft.NET.Test.Sdk\" Version=\"$(version_of Microsoft.NET.Test.Sdk)\" />
     <PackageReference Include=\"xunit\" Version=\"$(version_of xunit)\" />
@@ -210,3 +207,13 @@ for project in "$postgres_only" "$xunit_only"; do
   grep -q "Passed!  - Failed:     0, Passed:     1," "$work/$name.out" || { cat "$work/$name.out" >&2; fail "$name did not pass exactly one test"; }
 done
 say "the Testkit.Postgres-only and the Testkit.Xunit-only test projects passed"
+
+# 4. The testkit tool as users install it: a small package that points at one package per platform, each carrying only
+#    its platform's native Kafka client (one package for every platform was 49 MB).
+say "installing the testkit tool from the packed packages (fresh NUGET_PACKAGES)"
+NUGET_PACKAGES="$work/nuget-packages" dotnet tool install Testkit.Cli --version "$version" --add-source "$work/feed" \
+  --tool-path "$work/tool" > "$work/tool-install.out" 2>&1 || { cat "$work/tool-install.out" >&2; fail "dotnet tool install Testkit.Cli failed"; }
+"$work/tool/testkit" --help | grep -q "testkit up postgres" || fail "the installed testkit tool does not print its help"
+largest=$(find "$work/feed" -name 'Testkit.Cli.*.nupkg' -printf '%s %f\n' | sort -n | tail -1)
+[ "${largest%% *}" -lt $(( 25 * 1024 * 1024 )) ] || fail "the largest tool package is over 25 MB: $largest"
+say "the tool installs and runs; its largest package: $(( ${largest%% *} / 1024 / 1024 )) MB (${largest#* })"
