@@ -23,15 +23,6 @@ internal static class SessionImages
         }
     }
 
-    /// <summary>True when this process already uses <paramref name="imageId"/>.</summary>
-    public static bool IsOwned(string imageId)
-    {
-        lock (Gate)
-        {
-            return ById.ContainsKey(imageId);
-        }
-    }
-
     /// <summary>Drops one handle; when it was the last, returns the intermediate images to remove with the image,
     /// else null (another handle still uses it).</summary>
     public static IReadOnlyList<string>? Release(string imageId)
