@@ -69,7 +69,7 @@ internal static class SnapshotSeeder
             {
                 name = await SnapshotStore.CommitAsync(engine, seed.Id, key, baseImage, owner, cancellationToken).ConfigureAwait(false);
             }
-            catch (DockerApiException e)
+            catch (TestkitException e)
             {
                 logger.SnapshotFailed($"the engine refused to commit the seed container: {e.Message}");
                 return null;
@@ -82,7 +82,7 @@ internal static class SnapshotSeeder
         {
             await SnapshotStore.PruneAsync(engine, SnapshotRetention.Default, DateTimeOffset.UtcNow, logger, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        catch (Exception e) when (e is TestkitException or HttpRequestException or IOException)
         {
             logger.PruneFailed(e.Message);
         }

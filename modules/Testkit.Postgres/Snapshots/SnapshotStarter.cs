@@ -42,33 +42,33 @@ internal static class SnapshotStarter
         }
 
         var engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
-        var (baseImage, inspected) = await ImageResolver.ResolveAndInspectAsync(engine, settings.Image, settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
+        var resolved = await engine.Images.ResolveAsync(settings.Image, settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
+        var (baseImage, inspected) = (resolved.Reference, resolved.Info);
 
         // A mount where the image keeps its data (a volume at /var/lib/postgresql/data) is where the user wants the data to
         // live and persist: moving PGDATA beside it for a snapshot would leave the mount empty and lose what is written.
-        var imageDataDirectory = describedDataDirectory ?? ImageVariable(inspected, DataDirectoryVariable) ?? PostgresSnapshots.ImageDataDirectory;
+        var imageDataDirectory = describedDataDirectory ?? inspected.Environment.GetValueOrDefault(DataDirectoryVariable) ?? PostgresSnapshots.ImageDataDirectory;
         if (OnMount(settings, imageDataDirectory) is { } mounted)
         {
             logger.SnapshotsOff(mounted);
             return (settings, null);
         }
 
-        if (inspected.Config?.Volumes?.Keys.FirstOrDefault(v => Contains(v, dataDirectory)) is { } volume)
+        if (inspected.Volumes.FirstOrDefault(v => Contains(v, dataDirectory)) is { } volume)
         {
             logger.SnapshotsOff($"the data directory {dataDirectory} is inside the image's volume {volume}, which a commit leaves out; set PGDATA elsewhere");
             return (settings, null);
         }
 
         var prepared = settings with { Image = baseImage, Environment = settings.Environment.SetItem(DataDirectoryVariable, dataDirectory) };
-        var key = await SnapshotKey.ComputeAsync(prepared, inspected.ID, dataDirectory, cancellationToken).ConfigureAwait(false);
+        var key = await SnapshotKey.ComputeAsync(prepared, inspected.Id, dataDirectory, cancellationToken).ConfigureAwait(false);
 
         // The image's volumes (its default data directory) now hold nothing: an empty tmpfs there spares the engine
         // creating and removing an anonymous volume for each container (about 40–50 ms of each create, measured here).
         prepared = prepared with
         {
-            Mounts = prepared.Mounts.AddRange((inspected.Config?.Volumes?.Keys ?? [])
+            Mounts = prepared.Mounts.AddRange(inspected.Volumes
                 .Where(volume => !prepared.Mounts.Any(m => m.Target.TrimEnd('/') == volume.TrimEnd('/')))
-                .Order(StringComparer.Ordinal)
                 .Select(volume => new Mount(MountType.Tmpfs, "", volume))),
         };
         var found = await SnapshotStore.FindAsync(engine, key, cancellationToken).ConfigureAwait(false);
@@ -98,7 +98,7 @@ internal static class SnapshotStarter
         logger.SnapshotFound(snapshot, key[..12]);
 
         // The snapshot already holds what the init scripts made, and the entrypoint would skip them anyway.
-        var entrypoint = prepared.Entrypoint ?? (IEnumerable<string>?)inspected.Config?.Entrypoint ?? [];
+        var entrypoint = prepared.Entrypoint ?? inspected.Entrypoint ?? [];
         return (SnapshotPassword.Apply(prepared, entrypoint, password) with
         {
             Image = snapshot,
@@ -118,9 +118,6 @@ internal static class SnapshotStarter
         settings.Mounts.FirstOrDefault(m => Contains(m.Target, dataDirectory)) is { } mount
             ? $"the data directory {dataDirectory} is on a {mount.Type} mount at {mount.Target}: the data lives there, and a commit cannot take it"
             : null;
-
-    private static string? ImageVariable(Docker.DotNet.Models.ImageInspectResponse image, string name) =>
-        image.Config?.Env?.Select(e => e.Split('=', 2)).FirstOrDefault(e => e.Length == 2 && e[0] == name)?[1];
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="directory"/> or inside it.</summary>
     internal static bool Contains(string directory, string path)

@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Runtime.CompilerServices;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Testkit.Cleanup;
 using Testkit.Engine;
 using Testkit.Images;
-using Testkit.Networks;
 
 // The tests drive the retention policy and the race between two commits on images of their own.
 [assembly: InternalsVisibleTo("Testkit.Postgres.Tests")]
@@ -39,14 +35,13 @@ internal static class SnapshotStore
     /// <summary>The snapshot for <paramref name="key"/>, or null when the engine has none.</summary>
     public static async Task<SnapshotInfo?> FindAsync(DockerEngine engine, string key, CancellationToken cancellationToken)
     {
-        var image = await ImageCleanup.InspectAsync(engine, NameOf(key), cancellationToken).ConfigureAwait(false);
-        if (image?.Config?.Labels is not { } labels || !labels.TryGetValue(PostgresSnapshots.KeyLabel, out var found) || found != key)
+        var image = await engine.Images.InspectAsync(NameOf(key), cancellationToken).ConfigureAwait(false);
+        if (image is null || !image.Labels.TryGetValue(PostgresSnapshots.KeyLabel, out var found) || found != key)
         {
             return null;
         }
 
-        var owner = labels.TryGetValue(PostgresSnapshots.DataOwnerLabel, out var dataOwner) ? dataOwner : null;
-        return new SnapshotInfo(image.ID, NameOf(key), key, LastUse(image.Created, image.Metadata?.LastTagTime), owner);
+        return new SnapshotInfo(image.Id, NameOf(key), key, LastUse(image), image.Labels.GetValueOrDefault(PostgresSnapshots.DataOwnerLabel));
     }
 
     /// <summary>Commits the stopped container as the snapshot for <paramref name="key"/> and returns its name. When another
@@ -57,7 +52,7 @@ internal static class SnapshotStore
         // The session's labels, and kept only once tagged: labels cannot change after the commit, and a process killed
         // between the commit and the tag would leave an untagged 50 MB image that no session cleanup claims (a snapshot
         // that names no session) and retention only removes an hour later. Tagged, it outlives the session as before.
-        var labels = new Dictionary<string, string>(ResourceLabels.ForThisSession)
+        var labels = new Dictionary<string, string>
         {
             [ResourceLabels.Keep] = ResourceLabels.KeepOnceTagged,
             [PostgresSnapshots.KeyLabel] = key,
@@ -66,26 +61,25 @@ internal static class SnapshotStore
             [PostgresSnapshots.DataOwnerLabel] = dataOwner ?? "",
         };
 
-        var committed = await engine.Client.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
+        var committed = await engine.Images.CommitAsync(containerId, new ImageCommitOptions
         {
-            ContainerID = containerId,
             Comment = Comment,
             Labels = labels,
 
             // The seed's random password is of no use to anyone: keep it out of the image's configuration.
-            Env = [$"{PostgresContainer.PasswordVariable}="],
+            Environment = new Dictionary<string, string> { [PostgresContainer.PasswordVariable] = "" },
         }, cancellationToken).ConfigureAwait(false);
 
         // Committed without a name, then named only if no other process named one meanwhile: a loser never moves the tag.
         var name = NameOf(key);
         if (await FindAsync(engine, key, cancellationToken).ConfigureAwait(false) is null)
         {
-            await engine.Client.Images.TagImageAsync(committed.ID, new ImageTagParameters { RepositoryName = PostgresSnapshots.Repository, Tag = key[..TagLength] }, cancellationToken).ConfigureAwait(false);
+            await engine.Images.TagAsync(committed, name, cancellationToken).ConfigureAwait(false);
         }
 
-        if ((await ImageCleanup.InspectAsync(engine, name, cancellationToken).ConfigureAwait(false))?.ID != committed.ID)
+        if ((await engine.Images.InspectAsync(name, cancellationToken).ConfigureAwait(false))?.Id != committed)
         {
-            await TryDeleteAsync(engine, committed.ID, CancellationToken.None).ConfigureAwait(false);
+            await engine.Images.TryRemoveAsync(committed, CancellationToken.None).ConfigureAwait(false);
         }
 
         return name;
@@ -96,10 +90,9 @@ internal static class SnapshotStore
     {
         try
         {
-            var reference = ImageReference.Parse(name);
-            await engine.Client.Images.TagImageAsync(name, new ImageTagParameters { RepositoryName = reference.Repository, Tag = reference.EffectiveTag }, CancellationToken.None).ConfigureAwait(false);
+            await engine.Images.TagAsync(name, name, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        catch (Exception e) when (e is TestkitException or HttpRequestException or IOException)
         {
             // Only the retention policy would miss it: this use then counts from the snapshot's last use before.
             logger.SnapshotTouchFailed(name, e.Message);
@@ -113,29 +106,11 @@ internal static class SnapshotStore
     /// <param name="cancellationToken">Ends the listing.</param>
     public static async Task<IReadOnlyList<SnapshotInfo>> ListAsync(DockerEngine engine, string module, CancellationToken cancellationToken)
     {
-        var images = await engine.Client.Images.ListImagesAsync(new ImagesListParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{PostgresSnapshots.ModuleLabel}={module}"] = true },
-            },
-        }, cancellationToken).ConfigureAwait(false);
-
-        // The list has neither the comment nor the last tag time: inspect each (a handful of images).
-        var snapshots = await Task.WhenAll(images.Select(async image =>
-        {
-            var inspected = await ImageCleanup.InspectAsync(engine, image.ID, cancellationToken).ConfigureAwait(false);
-            var tags = image.RepoTags?.Where(t => t != "<none>:<none>").ToList() ?? [];
-            var name = tags.FirstOrDefault(t => t.StartsWith(PostgresSnapshots.Repository + ":", StringComparison.Ordinal));
-            if (inspected?.Comment != Comment || (name is null && tags.Count > 0))
-            {
-                return null;
-            }
-
-            var key = image.Labels is { } labels && labels.TryGetValue(PostgresSnapshots.KeyLabel, out var k) ? k : "";
-            return new SnapshotInfo(image.ID, name, key, LastUse(inspected.Created ?? image.Created, inspected.Metadata?.LastTagTime));
-        })).ConfigureAwait(false);
-        return [.. snapshots.OfType<SnapshotInfo>()];
+        var images = await engine.Images.ListAsync(new Dictionary<string, string> { [PostgresSnapshots.ModuleLabel] = module }, cancellationToken).ConfigureAwait(false);
+        return [.. images
+            .Select(image => (Image: image, Name: image.Tags.FirstOrDefault(t => t.StartsWith(PostgresSnapshots.Repository + ":", StringComparison.Ordinal))))
+            .Where(i => i.Image.Comment == Comment && (i.Name is not null || i.Image.Tags.Count == 0))
+            .Select(i => new SnapshotInfo(i.Image.Id, i.Name, i.Image.Labels.GetValueOrDefault(PostgresSnapshots.KeyLabel) ?? "", LastUse(i.Image)))];
     }
 
     /// <summary>Removes what <paramref name="retention"/> no longer keeps; a snapshot in use by a container stays.</summary>
@@ -146,7 +121,7 @@ internal static class SnapshotStore
         foreach (var snapshot in retention.SelectForRemoval(await ListAsync(engine, module, cancellationToken).ConfigureAwait(false), now))
         {
             // By name first: removing a tagged image by id would also drop other tags someone gave it.
-            if (await TryDeleteAsync(engine, snapshot.Name ?? snapshot.Id, cancellationToken).ConfigureAwait(false) is { } refusal)
+            if (await engine.Images.TryRemoveAsync(snapshot.Name ?? snapshot.Id, cancellationToken).ConfigureAwait(false) is { } refusal)
             {
                 logger.SnapshotKept(snapshot.Name ?? snapshot.Id, refusal);
                 continue;
@@ -160,32 +135,8 @@ internal static class SnapshotStore
     }
 
     /// <summary>Made, or last tagged (as starts from it do, see <see cref="TouchAsync"/>), whichever is later.</summary>
-    private static DateTimeOffset LastUse(DateTime? created, DateTime? lastTagged)
-    {
-        static DateTimeOffset Utc(DateTime? time) =>
-            time is { } t && t > DateTime.MinValue ? new DateTimeOffset(t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime()) : DateTimeOffset.MinValue;
-
-        var (made, tagged) = (Utc(created), Utc(lastTagged));
-        return made > tagged ? made : tagged;
-    }
-
-    /// <summary>Removes an image by name or id; null when it is gone, else the engine's reason (e.g. a container uses it).</summary>
-    private static async Task<string?> TryDeleteAsync(DockerEngine engine, string nameOrId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await engine.Client.Images.DeleteImageAsync(nameOrId, new ImageDeleteParameters { Force = false }, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            return EngineErrorText.Of(e);
-        }
-    }
+    private static DateTimeOffset LastUse(ImageInfo image) =>
+        new[] { image.Created, image.LastTagged }.Max() ?? DateTimeOffset.MinValue;
 
     private sealed class Releaser(SemaphoreSlim gate) : IDisposable
     {

@@ -69,7 +69,7 @@ internal static class DeadSessionSweep
                 await remove().ConfigureAwait(false);
                 Interlocked.Increment(ref removed);
             }
-            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound || EngineErrorText.Of(e).Contains("already in progress", StringComparison.Ordinal))
+            catch (DockerApiException e) when (EngineErrorText.IsGone(e))
             {
                 // Another process's sweep or watchdog got there first.
             }

@@ -13,7 +13,7 @@ public sealed record ContainerFile(string Path, ReadOnlyMemory<byte>? Content, s
 {
     /// <summary>A SHA-256 (lower-case hex) of what would be copied: the bytes, or every file below the source directory
     /// with its relative path, in ordinal order. Lengths go before contents, so no two different trees hash alike.</summary>
-    internal async Task<string> ContentHashAsync(CancellationToken cancellationToken)
+    public async Task<string> ContentHashAsync(CancellationToken cancellationToken = default)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Append(ReadOnlySpan<byte> bytes)

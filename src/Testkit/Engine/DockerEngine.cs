@@ -43,6 +43,9 @@ public sealed class DockerEngine : IDisposable
 
     internal DockerClient Client { get; }
 
+    /// <summary>The engine's images: inspect, resolve, list by label, commit, tag, remove.</summary>
+    public Images.ImageStore Images => new(this);
+
     /// <summary>The host name a test connects to for ports published by this engine.</summary>
     public string Host => Endpoint.Uri.Scheme is "tcp" or "http" or "https" ? Endpoint.Uri.Host : "127.0.0.1";
 

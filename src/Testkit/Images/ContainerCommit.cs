@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
-using Testkit.Cleanup;
 using Testkit.Engine;
-using Testkit.Networks;
 
 namespace Testkit.Images;
 
@@ -23,32 +19,16 @@ internal static partial class ContainerCommit
         var reference = Validate(repository, tag, command, environment);
         var name = $"{reference.Repository}:{tag ?? "latest"}";
         var clock = Stopwatch.StartNew();
-        CommitContainerChangesResponse committed;
-        try
+        var committed = await engine.Images.CommitAsync(containerId, new ImageCommitOptions
         {
-            // Set in the body rather than as Dockerfile "changes" text: no quoting of values, and the engine merges the
-            // body with the container's settings exactly as it merges the changes (other variables and labels stay).
-            committed = await engine.Client.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
-            {
-                ContainerID = containerId,
-                RepositoryName = reference.Repository,
-                Tag = tag ?? "latest",
-                Comment = message!,
-                Cmd = command is null ? null! : [.. command],
-                Env = environment is null ? null! : [.. environment.Select(e => $"{e.Key}={e.Value}")],
-                Labels = new Dictionary<string, string>(ResourceLabels.ForThisSession),
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException e)
-        {
-            throw new TestkitException(
-                $"Container {ShortId(containerId)} could not be committed as {name}: {EngineErrorText.Of(e)}. "
-                + "Commit a container that still exists (running or stopped, not removed), with a repository name in lower case.", e);
-        }
-
-        SessionImages.Acquire(committed.ID, []);
-        logger.ContainerCommitted(ShortId(containerId), name, ShortId(committed.ID.Replace("sha256:", "", StringComparison.Ordinal)), clock.ElapsedMilliseconds);
-        return new BuiltImage(engine, committed.ID, [name], buildHash: null, fromCache: false, kept: false, owned: true, logger);
+            Reference = name,
+            Comment = message,
+            Command = command,
+            Environment = environment ?? new Dictionary<string, string>(),
+        }, cancellationToken).ConfigureAwait(false);
+        SessionImages.Acquire(committed, []);
+        logger.ContainerCommitted(ShortIds.Of(containerId), name, ShortIds.Of(committed), clock.ElapsedMilliseconds);
+        return new BuiltImage(engine, committed, [name], buildHash: null, fromCache: false, kept: false, owned: true, logger);
     }
 
     private static ImageReference Validate(string repository, string? tag, IReadOnlyList<string>? command, IReadOnlyDictionary<string, string>? environment)
@@ -76,8 +56,6 @@ internal static partial class ContainerCommit
 
         return reference;
     }
-
-    private static string ShortId(string id) => id[..Math.Min(12, id.Length)];
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex TagRegex();

@@ -17,6 +17,13 @@ internal static class ImageResolver
     public static async Task<string> ResolveAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken) =>
         (await ResolveAndInspectAsync(engine, requested, policy, logger, cancellationToken).ConfigureAwait(false)).Name;
 
+    /// <summary>As <see cref="ResolveAsync"/>, as the public <see cref="ResolvedImage"/>.</summary>
+    public static async Task<ResolvedImage> ResolveImageAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken)
+    {
+        var (name, image) = await ResolveAndInspectAsync(engine, requested, policy, logger, cancellationToken).ConfigureAwait(false);
+        return new ResolvedImage(requested, name, ImageInfo.From(image));
+    }
+
     /// <summary>As <see cref="ResolveAsync"/>, with what the engine knows of the image: one inspect when it is present.
     /// <paramref name="pulling"/> hears the image's name when a pull begins (a start names the step its timeout ended).</summary>
     public static async Task<(string Name, ImageInspectResponse Image)> ResolveAndInspectAsync(

@@ -15,26 +15,18 @@ namespace Testkit.Networks;
 /// create it once.</remarks>
 public sealed class Network : IAsyncDisposable
 {
-    /// <summary>Marks the one network this object created, so that a create whose answer was lost (cancelled
-    /// mid-request) can still be found and removed, and a same-named network is never mistaken for ours.</summary>
-    internal const string InstanceLabel = ResourceLabels.Instance;
-
     private const int RemoveAttempts = 3;
 
     private readonly NetworkBuilder settings;
     private readonly ILogger logger;
-    private readonly string instance = Guid.NewGuid().ToString("N");
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private DockerEngine? engine;
-    private volatile string? id;
-    private bool createAttempted;
-    private volatile bool disposed;
+    private readonly OwnedResource resource;
 
     internal Network(NetworkBuilder settings)
     {
         this.settings = settings;
         Name = settings.Name ?? throw new ArgumentException("A network needs a name; NetworkBuilder.Build() chooses one.", nameof(settings));
         logger = settings.Logger ?? NullLogger.Instance;
+        resource = new OwnedResource("network", logger, FindOwnAsync);
     }
 
     /// <summary>The network's unique name.</summary>
@@ -42,7 +34,7 @@ public sealed class Network : IAsyncDisposable
 
     /// <summary>The engine's id of the network.</summary>
     /// <exception cref="InvalidOperationException">The network has not been created yet.</exception>
-    public string Id => id ?? throw new InvalidOperationException(
+    public string Id => resource.Id ?? throw new InvalidOperationException(
         $"Network '{Name}' has not been created: call CreateAsync first (a container that joins it creates it on start).");
 
     /// <summary>The engine's network driver, e.g. <c>bridge</c>.</summary>
@@ -54,50 +46,22 @@ public sealed class Network : IAsyncDisposable
     /// <summary>Creates the network if it does not exist yet. Safe to call more than once.</summary>
     /// <exception cref="TestkitException">Another network already has this name, or the engine refused the request.</exception>
     /// <exception cref="ObjectDisposedException">The network was disposed.</exception>
-    public async Task CreateAsync(CancellationToken cancellationToken = default)
+    public Task CreateAsync(CancellationToken cancellationToken = default) => resource.CreateAsync(this, async (engine, token) =>
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (id is not null)
+        var clock = Stopwatch.StartNew();
+        var created = await CreateOnEngineAsync(engine, token).ConfigureAwait(false);
+        if (created.Warning?.Contains("already exists", StringComparison.Ordinal) == true)
         {
-            return;
+            // Engines before API 1.44 create a second network of the same name and only warn; containers joining
+            // by name would then land on either, so undo it and report the conflict as newer engines do.
+            await RemoveOnEngineAsync(engine, created.ID).ConfigureAwait(false);
+            resource.CreateUndone();
+            throw NameTaken(created.Warning, null);
         }
 
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (id is not null)
-            {
-                return;
-            }
-
-            engine ??= await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
-            if (createAttempted && await FindOwnAsync(cancellationToken).ConfigureAwait(false) is [var earlier, ..])
-            {
-                id = earlier;
-                return;
-            }
-
-            var clock = Stopwatch.StartNew();
-            createAttempted = true;
-            var created = await CreateOnEngineAsync(engine, cancellationToken).ConfigureAwait(false);
-            if (created.Warning?.Contains("already exists", StringComparison.Ordinal) == true)
-            {
-                // Engines before API 1.44 create a second network of the same name and only warn; containers joining
-                // by name would then land on either, so undo it and report the conflict as newer engines do.
-                await RemoveOnEngineAsync(engine, created.ID).ConfigureAwait(false);
-                createAttempted = false;
-                throw NameTaken(created.Warning, null);
-            }
-
-            id = created.ID;
-            logger.NetworkCreated(Name, ShortId(created.ID), settings.Driver, settings.Internal, clock.ElapsedMilliseconds);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+        logger.NetworkCreated(Name, ShortIds.Of(created.ID), settings.Driver, settings.Internal, clock.ElapsedMilliseconds);
+        return created.ID;
+    }, cancellationToken);
 
     /// <summary>Connects a running container to this network (creating the network first if needed), reachable
     /// there by its name and <paramref name="aliases"/>.</summary>
@@ -121,7 +85,7 @@ public sealed class Network : IAsyncDisposable
         var networkId = Id;
         try
         {
-            await engine!.Client.Networks.ConnectNetworkAsync(
+            await resource.Engine!.Client.Networks.ConnectNetworkAsync(
                 networkId,
                 new NetworkConnectParameters { Container = containerId, EndpointConfig = new EndpointSettings { Aliases = names } },
                 cancellationToken).ConfigureAwait(false);
@@ -129,13 +93,13 @@ public sealed class Network : IAsyncDisposable
         catch (DockerApiException e)
         {
             throw new TestkitException(
-                $"Container {ShortId(containerId)} could not join network '{Name}': {EngineErrorText.Of(e)}. "
+                $"Container {ShortIds.Of(containerId)} could not join network '{Name}': {EngineErrorText.Of(e)}. "
                 + "Connect a started container that is not on this network yet (DisconnectAsync first to change its aliases).", e);
         }
 
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.NetworkConnected(ShortId(containerId), Name, names.Length == 0 ? "-" : string.Join(", ", names));
+            logger.NetworkConnected(ShortIds.Of(containerId), Name, names.Length == 0 ? "-" : string.Join(", ", names));
         }
     }
 
@@ -145,67 +109,38 @@ public sealed class Network : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(container);
         var containerId = container.Id;
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(resource.Disposed, this);
         var networkId = Id;
         try
         {
-            await engine!.Client.Networks.DisconnectNetworkAsync(
+            await resource.Engine!.Client.Networks.DisconnectNetworkAsync(
                 networkId, new NetworkDisconnectParameters { Container = containerId }, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerApiException e)
         {
             throw new TestkitException(
-                $"Container {ShortId(containerId)} could not leave network '{Name}': {EngineErrorText.Of(e)}. "
+                $"Container {ShortIds.Of(containerId)} could not leave network '{Name}': {EngineErrorText.Of(e)}. "
                 + "Disconnect only a container that ConnectAsync or WithNetwork put on this network.", e);
         }
 
-        logger.NetworkDisconnected(ShortId(containerId), Name);
+        logger.NetworkDisconnected(ShortIds.Of(containerId), Name);
     }
 
     /// <summary>Removes the network, disconnecting containers still attached to it first. Safe to call twice.</summary>
     /// <exception cref="TestkitException">The engine kept refusing to remove it.</exception>
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await resource.DisposeAsync(async (engine, networkId) =>
     {
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (disposed)
-            {
-                return;
-            }
-
-            if (engine is not null && createAttempted)
-            {
-                var ids = id is { } known ? [known] : await FindOwnAsync(CancellationToken.None).ConfigureAwait(false);
-                foreach (var networkId in ids)
-                {
-                    await RemoveOnEngineAsync(engine, networkId).ConfigureAwait(false);
-                }
-            }
-
-            // Only now: when removal failed, a later DisposeAsync tries again.
-            disposed = true;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+        await RemoveOnEngineAsync(engine, networkId).ConfigureAwait(false);
+        return true;
+    }).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public override string ToString() => $"network {Name} ({(id is null ? "not created" : ShortId(id))})";
+    public override string ToString() => $"network {Name} ({(resource.Id is null ? "not created" : ShortIds.Of(resource.Id))})";
 
-    private static string ShortId(string value) => value[..Math.Min(12, value.Length)];
 
     private async Task<NetworksCreateResponse> CreateOnEngineAsync(DockerEngine target, CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, string>(settings.Labels);
-        foreach (var (key, value) in ResourceLabels.ForThisSession)
-        {
-            labels[key] = value;
-        }
-
-        labels[InstanceLabel] = instance;
+        var labels = resource.LabelsWith(settings.Labels);
         try
         {
             return await target.Client.Networks.CreateNetworkAsync(
@@ -229,12 +164,12 @@ public sealed class Network : IAsyncDisposable
         + $"Leave the name unset for a generated unique one, choose another with WithName, or remove the old one with 'docker network rm {Name}'.",
         inner);
 
-    private async Task<IReadOnlyList<string>> FindOwnAsync(CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> FindOwnAsync(DockerEngine engine, string label, CancellationToken cancellationToken)
     {
-        var found = await engine!.Client.Networks.ListNetworksAsync(
+        var found = await engine.Client.Networks.ListNetworksAsync(
             new NetworksListParameters
             {
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstanceLabel}={instance}"] = true } },
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } },
             },
             cancellationToken).ConfigureAwait(false);
         return [.. found.Select(n => n.ID)];

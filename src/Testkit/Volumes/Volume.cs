@@ -15,24 +15,16 @@ namespace Testkit.Volumes;
 /// create it once. Containers that share it can each dispose it: while one still mounts it, it stays.</remarks>
 public sealed class Volume : IAsyncDisposable
 {
-    /// <summary>Marks the one volume this object created: the engine answers a create for an existing name with
-    /// that volume, and only this label tells ours from someone else's.</summary>
-    internal const string InstanceLabel = Networks.Network.InstanceLabel;
-
     private readonly VolumeBuilder settings;
     private readonly ILogger logger;
-    private readonly string instance = Guid.NewGuid().ToString("N");
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private DockerEngine? engine;
-    private volatile bool created;
-    private bool createAttempted;
-    private volatile bool disposed;
+    private readonly OwnedResource resource;
 
     internal Volume(VolumeBuilder settings)
     {
         this.settings = settings;
         Name = settings.Name ?? throw new ArgumentException("A volume needs a name; VolumeBuilder.Build() chooses one.", nameof(settings));
         logger = settings.Logger ?? NullLogger.Instance;
+        resource = new OwnedResource("volume", logger, FindOwnAsync);
     }
 
     /// <summary>The volume's unique name.</summary>
@@ -41,104 +33,51 @@ public sealed class Volume : IAsyncDisposable
     /// <summary>Creates the volume if it does not exist yet. Safe to call more than once.</summary>
     /// <exception cref="TestkitException">A volume of this name exists already and is not this one.</exception>
     /// <exception cref="ObjectDisposedException">The volume was disposed.</exception>
-    public async Task CreateAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (created)
-        {
-            return;
-        }
-
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (created)
-            {
-                return;
-            }
-
-            engine ??= await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
-            var clock = Stopwatch.StartNew();
-            var labels = new Dictionary<string, string>(settings.Labels);
-            foreach (var (key, value) in ResourceLabels.ForThisSession)
-            {
-                labels[key] = value;
-            }
-
-            labels[InstanceLabel] = instance;
-            createAttempted = true;
-            VolumeResponse response;
-            try
-            {
-                response = await engine.Client.Volumes.CreateAsync(new VolumesCreateParameters { Name = Name, Labels = labels }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException e)
-            {
-                throw new TestkitException(
-                    $"The engine refused to create volume '{Name}': {EngineErrorText.Of(e)}. Check the name (WithName) or leave it unset for a generated one.", e);
-            }
-
-            if (response.Labels is null || !response.Labels.TryGetValue(InstanceLabel, out var owner) || owner != instance)
-            {
-                // The engine handed back an existing volume instead of creating one; removing it on dispose would
-                // destroy someone else's data.
-                throw new TestkitException(
-                    $"A volume named '{Name}' already exists on the engine and was not created by this Volume object, so Testkit will not use "
-                    + $"(nor later remove) it. Leave the name unset for a generated unique one, choose another with WithName, share one Volume "
-                    + $"object between containers, or remove the old one with 'docker volume rm {Name}'.");
-            }
-
-            created = true;
-            logger.VolumeCreated(Name, clock.ElapsedMilliseconds);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task CreateAsync(CancellationToken cancellationToken = default) => resource.CreateAsync(this, CreateOnEngineAsync, cancellationToken);
 
     /// <summary>Removes the volume and its data. Safe to call twice. While a container still mounts it, it stays
     /// (logged as a warning) and a later call removes it.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (disposed)
-            {
-                return;
-            }
-
-            if (engine is not null && createAttempted)
-            {
-                var names = created ? [Name] : await FindOwnAsync(engine).ConfigureAwait(false);
-                foreach (var name in names)
-                {
-                    if (!await RemoveOnEngineAsync(engine, name).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                }
-            }
-
-            disposed = true;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public async ValueTask DisposeAsync() => await resource.DisposeAsync(RemoveOnEngineAsync).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public override string ToString() => $"volume {Name} ({(created ? "created" : "not created")})";
+    public override string ToString() => $"volume {Name} ({(resource.Id is null ? "not created" : "created")})";
 
-    private async Task<IReadOnlyList<string>> FindOwnAsync(DockerEngine target)
+    private async Task<string> CreateOnEngineAsync(DockerEngine engine, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        VolumeResponse response;
+        try
+        {
+            response = await engine.Client.Volumes.CreateAsync(
+                new VolumesCreateParameters { Name = Name, Labels = resource.LabelsWith(settings.Labels) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            throw new TestkitException(
+                $"The engine refused to create volume '{Name}': {EngineErrorText.Of(e)}. Check the name (WithName) or leave it unset for a generated one.", e);
+        }
+
+        if (response.Labels is null || !response.Labels.TryGetValue(ResourceLabels.Instance, out var owner) || owner != resource.Instance)
+        {
+            // The engine handed back an existing volume instead of creating one; removing it on dispose would
+            // destroy someone else's data.
+            resource.CreateUndone();
+            throw new TestkitException(
+                $"A volume named '{Name}' already exists on the engine and was not created by this Volume object, so Testkit will not use "
+                + $"(nor later remove) it. Leave the name unset for a generated unique one, choose another with WithName, share one Volume "
+                + $"object between containers, or remove the old one with 'docker volume rm {Name}'.");
+        }
+
+        logger.VolumeCreated(Name, clock.ElapsedMilliseconds);
+        return Name;
+    }
+
+    private static async Task<IReadOnlyList<string>> FindOwnAsync(DockerEngine target, string label, CancellationToken cancellationToken)
     {
         var found = await target.Client.Volumes.ListAsync(new VolumesListParameters
         {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstanceLabel}={instance}"] = true } },
-        }).ConfigureAwait(false);
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } },
+        }, cancellationToken).ConfigureAwait(false);
         return [.. (found.Volumes ?? []).Select(v => v.Name)];
     }
 

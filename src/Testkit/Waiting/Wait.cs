@@ -79,7 +79,7 @@ public static class Wait
             : throw new ArgumentOutOfRangeException(nameof(timeout), timeout,
                 "A wait's timeout must be positive, e.g. TimeSpan.FromSeconds(10); leave it unset to use the container's startup timeout.");
 
-    internal static string ShortId(IWaitTarget target) => target.Id[..Math.Min(12, target.Id.Length)];
+    internal static string ShortId(IWaitTarget target) => Engine.ShortIds.Of(target.Id);
 
     internal static string FirstLine(ExecResult result)
     {

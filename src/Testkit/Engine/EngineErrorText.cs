@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Docker.DotNet;
 
-namespace Testkit.Networks;
+namespace Testkit.Engine;
 
 /// <summary>Turns an engine error into the sentence the engine meant, for Testkit's own messages.</summary>
 internal static class EngineErrorText
 {
+    /// <summary>True when a removal failed because the resource is gone or already being removed: what the caller wanted.</summary>
+    public static bool IsGone(DockerApiException error) =>
+        error.StatusCode == System.Net.HttpStatusCode.NotFound || Of(error).Contains("already in progress", StringComparison.Ordinal);
+
     /// <summary>The engine's <c>message</c> field, or the raw body when it is not the usual JSON.</summary>
     public static string Of(DockerApiException error)
     {
