@@ -151,12 +151,13 @@ public sealed class KafkaContainer : Container
 
     /// <summary>Chooses the host port before the container exists, so that the broker advertises it from its very start
     /// (Kafka gives clients the advertised address, which must be the host's and the published port).</summary>
-    protected override async Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken)
+    protected override async Task<PreparedStart> PrepareStartAsync(PreparedStart start, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(start);
+        var settings = start.Settings;
         if (settings.Environment.ContainsKey(AdvertisedListeners))
         {
-            return settings;
+            return start;
         }
 
         var binding = settings.Ports.FirstOrDefault(p => p.ContainerPort == Port)
@@ -165,10 +166,13 @@ public sealed class KafkaContainer : Container
         var published = binding.HostPort != 0 ? binding
             : binding with { HostPort = settings.Reuse ? ReusablePort(settings, attempt) : FreePort(binding.HostIp) };
         var host = (await Testkit.Engine.DockerEngine.GetSharedAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Host;
-        return settings with
+        return start with
         {
-            Ports = settings.Ports.Replace(binding, published),
-            Environment = settings.Environment.SetItem(AdvertisedListeners, $"PLAINTEXT://{host}:{published.HostPort},BROKER://{NetworkAlias}:{NetworkPort}"),
+            Settings = settings with
+            {
+                Ports = settings.Ports.Replace(binding, published),
+                Environment = settings.Environment.SetItem(AdvertisedListeners, $"PLAINTEXT://{host}:{published.HostPort},BROKER://{NetworkAlias}:{NetworkPort}"),
+            },
         };
     }
 

@@ -102,13 +102,14 @@ public sealed partial class PostgresContainer : Container
 
     /// <summary>Starts from a snapshot of this configuration when there is one (making it first when there is none), with
     /// a step that gives the server this container's password before the query runs (see <see cref="SnapshotPassword"/>).</summary>
-    protected override async Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken)
+    protected override async Task<PreparedStart> PrepareStartAsync(PreparedStart start, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(start);
         var offReason = !options.Snapshot ? "WithSnapshot(false)"
             : options.DataOnTmpfs ? "the data directory is on tmpfs (WithDataOnTmpfs), which a commit cannot take"
             : !PostgresSnapshots.EnabledByEnvironment ? $"{PostgresSnapshots.EnvironmentVariable}=off"
             : null;
-        var (prepared, snapshot) = await SnapshotStarter.PrepareAsync(settings, Password, offReason, cancellationToken).ConfigureAwait(false);
+        var (prepared, snapshot) = await SnapshotStarter.PrepareAsync(start, Password, offReason, cancellationToken).ConfigureAwait(false);
         SnapshotImage = snapshot;
         if (snapshot is null)
         {
@@ -118,14 +119,18 @@ public sealed partial class PostgresContainer : Container
 
         // A start from a snapshot mounts an empty tmpfs over the image's own data volume: the clones' room, off the
         // overlay file system on which the snapshot's data directory lives (and which makes a clone 4–6 times slower).
-        SpareTmpfs = prepared.Mounts.FirstOrDefault(m => m.Type == MountType.Tmpfs && !settings.Mounts.Contains(m))?.Target;
+        var settings = prepared.Settings;
+        SpareTmpfs = settings.Mounts.FirstOrDefault(m => m.Type == MountType.Tmpfs && !start.Settings.Mounts.Contains(m))?.Target;
 
         return prepared with
         {
-            // The module's wait becomes the snapshot's; waits of the user's own come after the password step.
-            WaitStrategies = prepared.WaitStrategies.Contains(Ready, ReferenceEqualityComparer.Instance)
-                ? prepared.WaitStrategies.Replace(Ready, ReadyFromSnapshot, ReferenceEqualityComparer.Instance)
-                : [SnapshotPassword.Set, .. prepared.WaitStrategies],
+            Settings = settings with
+            {
+                // The module's wait becomes the snapshot's; waits of the user's own come after the password step.
+                WaitStrategies = settings.WaitStrategies.Contains(Ready, ReferenceEqualityComparer.Instance)
+                    ? settings.WaitStrategies.Replace(Ready, ReadyFromSnapshot, ReferenceEqualityComparer.Instance)
+                    : [SnapshotPassword.Set, .. settings.WaitStrategies],
+            },
         };
     }
 

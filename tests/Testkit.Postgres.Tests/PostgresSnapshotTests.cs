@@ -43,6 +43,26 @@ public sealed class PostgresSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_start_from_a_snapshot_inspects_each_image_once_and_creates_one_container()
+    {
+        await StartAsync(new PostgresBuilder().WithDatabase(database));
+        await using var proxy = new EngineProxy();
+        using var engine = await DockerEngine.ConnectAsync(proxy.Host);
+        using (DockerEngine.UseInThisFlow(engine))
+        {
+            await using var second = new PostgresBuilder().WithDatabase(database).Build();
+            await second.StartAsync();
+            Assert.NotNull(second.SnapshotImage);
+        }
+
+        // The described image resolved once, and the snapshot found by its name once: that lookup is its resolution.
+        var inspects = proxy.Requests.Where(r => System.Text.RegularExpressions.Regex.IsMatch(r, "^GET /images/.+/json$")).ToList();
+        Assert.Equal(2, inspects.Count);
+        Assert.Single(inspects, r => r.Contains("testkit-snapshot", StringComparison.Ordinal));
+        Assert.Equal(1, proxy.Count("^POST /containers/create$"));
+    }
+
+    [Fact]
     public async Task An_unchanged_configuration_starts_from_the_snapshot_the_first_start_made_with_the_init_scripts_data()
     {
         PostgresBuilder Configuration() => new PostgresBuilder().WithDatabase(database)

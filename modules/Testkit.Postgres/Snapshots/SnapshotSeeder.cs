@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Formats.Tar;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Testkit.Containers;
 using Testkit.Engine;
@@ -59,7 +55,7 @@ internal static class SnapshotSeeder
             var initialised = clock.ElapsedMilliseconds;
             await seed.StopAsync(StopGrace, cancellationToken).ConfigureAwait(false);
             var stopped = clock.ElapsedMilliseconds;
-            if (await DataOwnerAsync(engine, seed.Id, dataDirectory, cancellationToken).ConfigureAwait(false) is not { } owner)
+            if (await DataOwnerAsync(seed, dataDirectory, cancellationToken).ConfigureAwait(false) is not { } owner)
             {
                 logger.SnapshotFailed($"the image {baseImage} left no data directory at PGDATA={dataDirectory}; does its entrypoint honour PGDATA?");
                 return null;
@@ -91,21 +87,8 @@ internal static class SnapshotSeeder
     }
 
     /// <summary>Who owns the initialised data directory (<c>uid:gid</c>; empty for root), or null when there is none.</summary>
-    private static async Task<string?> DataOwnerAsync(DockerEngine engine, string containerId, string dataDirectory, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var archive = await engine.Client.Containers.GetArchiveFromContainerAsync(
-                containerId, new ContainerPathStatParameters { Path = $"{dataDirectory.TrimEnd('/')}/PG_VERSION" }, statOnly: false, cancellationToken).ConfigureAwait(false);
-            await using var stream = archive.Stream ?? Stream.Null;
-            await using var tar = new TarReader(stream);
-            return await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry
-                ? entry.Uid == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"{entry.Uid}:{entry.Gid}")
-                : null;
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    private static async Task<string?> DataOwnerAsync(Container seed, string dataDirectory, CancellationToken cancellationToken) =>
+        await seed.GetPathInfoAsync($"{dataDirectory.TrimEnd('/')}/PG_VERSION", cancellationToken).ConfigureAwait(false) is { } file
+            ? file.Uid == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"{file.Uid}:{file.Gid}")
+            : null;
 }

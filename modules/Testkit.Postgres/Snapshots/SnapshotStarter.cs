@@ -17,19 +17,20 @@ internal static class SnapshotStarter
     // policy never takes a snapshot in use for an idle one, at one tag request per snapshot every ten minutes at most.
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(10);
 
-    /// <summary>The settings to create the container with, and the snapshot it starts from (null: it initialises itself).</summary>
-    /// <param name="settings">The container as described.</param>
+    /// <summary>What to create the container with, and the snapshot it starts from (null: it initialises itself).</summary>
+    /// <param name="start">The container as described, with its resolved image.</param>
     /// <param name="password">The container's password, which a start from a snapshot gives the server.</param>
     /// <param name="offReason">Why snapshots are off for this container, or null when they are on.</param>
     /// <param name="cancellationToken">Ends the wait for a snapshot another test is making, and the making.</param>
-    public static async Task<(ContainerSettings Settings, string? Snapshot)> PrepareAsync(
-        ContainerSettings settings, string password, string? offReason, CancellationToken cancellationToken)
+    public static async Task<(PreparedStart Start, string? Snapshot)> PrepareAsync(
+        PreparedStart start, string password, string? offReason, CancellationToken cancellationToken)
     {
+        var settings = start.Settings;
         var logger = settings.Logger ?? NullLogger.Instance;
         if (offReason is not null)
         {
             logger.SnapshotsOff(offReason);
-            return (settings, null);
+            return (start, null);
         }
 
         // The image's own data directory is a volume, which a commit leaves out: unless told otherwise, use one beside it.
@@ -38,12 +39,11 @@ internal static class SnapshotStarter
         if (OnMount(settings, dataDirectory) is { } reason)
         {
             logger.SnapshotsOff(reason);
-            return (settings, null);
+            return (start, null);
         }
 
         var engine = await DockerEngine.GetSharedAsync(logger, cancellationToken).ConfigureAwait(false);
-        var resolved = await engine.Images.ResolveAsync(settings.Image, settings.PullPolicy, logger, cancellationToken).ConfigureAwait(false);
-        var (baseImage, inspected) = (resolved.Reference, resolved.Info);
+        var (baseImage, inspected) = (start.Image.Reference, start.Image.Info);
 
         // A mount where the image keeps its data (a volume at /var/lib/postgresql/data) is where the user wants the data to
         // live and persist: moving PGDATA beside it for a snapshot would leave the mount empty and lose what is written.
@@ -51,16 +51,16 @@ internal static class SnapshotStarter
         if (OnMount(settings, imageDataDirectory) is { } mounted)
         {
             logger.SnapshotsOff(mounted);
-            return (settings, null);
+            return (start, null);
         }
 
         if (inspected.Volumes.FirstOrDefault(v => Contains(v, dataDirectory)) is { } volume)
         {
             logger.SnapshotsOff($"the data directory {dataDirectory} is inside the image's volume {volume}, which a commit leaves out; set PGDATA elsewhere");
-            return (settings, null);
+            return (start, null);
         }
 
-        var prepared = settings with { Image = baseImage, Environment = settings.Environment.SetItem(DataDirectoryVariable, dataDirectory) };
+        var prepared = settings with { Environment = settings.Environment.SetItem(DataDirectoryVariable, dataDirectory) };
         var key = await SnapshotKey.ComputeAsync(prepared, inspected.Id, dataDirectory, cancellationToken).ConfigureAwait(false);
 
         // The image's volumes (its default data directory) now hold nothing: an empty tmpfs there spares the engine
@@ -90,16 +90,16 @@ internal static class SnapshotStarter
             _ = SnapshotStore.TouchAsync(engine, found.Name!, logger);
         }
 
-        if (found?.Name is not { } snapshot)
+        if (found?.Name is not { } snapshot || found.Image is not { } snapshotImage)
         {
-            return (prepared, null);
+            return (start with { Settings = prepared }, null);
         }
 
         logger.SnapshotFound(snapshot, key[..12]);
 
         // The snapshot already holds what the init scripts made, and the entrypoint would skip them anyway.
         var entrypoint = prepared.Entrypoint ?? inspected.Entrypoint ?? [];
-        return (SnapshotPassword.Apply(prepared, entrypoint, password) with
+        var settingsFromSnapshot = SnapshotPassword.Apply(prepared, entrypoint, password) with
         {
             Image = snapshot,
 
@@ -110,7 +110,10 @@ internal static class SnapshotStarter
             // As the data directory's owner, the entrypoint skips its root-only steps (a chown walk over the data directory
             // and a second shell through gosu): 50–100 ms of every start, measured here.
             User = prepared.User ?? (string.IsNullOrEmpty(found.DataOwner) ? null : found.DataOwner),
-        }, snapshot);
+        };
+
+        // Found by its name a moment ago: what the lookup learnt is the start's resolution of the snapshot image.
+        return (new PreparedStart(settingsFromSnapshot, new ResolvedImage(snapshot, snapshot, snapshotImage)), snapshot);
     }
 
     /// <summary>Why snapshots are off when a described mount holds <paramref name="dataDirectory"/>, else null.</summary>

@@ -41,7 +41,7 @@ internal static class SnapshotStore
             return null;
         }
 
-        return new SnapshotInfo(image.Id, NameOf(key), key, LastUse(image), image.Labels.GetValueOrDefault(PostgresSnapshots.DataOwnerLabel));
+        return new SnapshotInfo(image.Id, NameOf(key), key, LastUse(image), image.Labels.GetValueOrDefault(PostgresSnapshots.DataOwnerLabel), image);
     }
 
     /// <summary>Commits the stopped container as the snapshot for <paramref name="key"/> and returns its name. When another

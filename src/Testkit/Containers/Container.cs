@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
 using Testkit.Engine;
+using Testkit.Images;
 using Testkit.Waiting;
 
 namespace Testkit.Containers;
@@ -20,6 +21,9 @@ public partial class Container : IWaitTarget, IAsyncDisposable
     private static readonly TimeSpan ExitGrace = TimeSpan.FromMilliseconds(500);
 
     // Long enough for a slow engine to hand over the rest of an exited container's log, short enough not to hide the failure.
+    private static readonly TimeSpan AbandonedCreateWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CreateAnswerWait = TimeSpan.FromSeconds(2);
+
     private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(5);
 
     private readonly ILogger logger;
@@ -28,7 +32,8 @@ public partial class Container : IWaitTarget, IAsyncDisposable
     private DockerEngine? engine;
     private string? id;
     private bool createAttempted; // a create was sent that no removal has undone yet: its container may exist without an id
-    private ImageInspectResponse? resolvedImage; // what the engine knew of Image when it was resolved
+    private Task? abandonedCreate; // a create the start stopped waiting for, whose container is removed once the engine answers
+    private ResolvedImage? resolvedImage; // the image the container was created from, resolved once per start
     private Dictionary<string, int> mappedPorts = [];
     private Task? outputForwarding;
     private int disposed;
@@ -50,7 +55,7 @@ public partial class Container : IWaitTarget, IAsyncDisposable
     }
 
     /// <summary>What this container was described with; from its first start on, what it was created with (a module
-    /// may adjust the description then, see <see cref="PrepareSettingsAsync"/>).</summary>
+    /// may adjust the description then, see <see cref="PrepareStartAsync"/>).</summary>
     public ContainerSettings Settings { get; private set; }
 
     /// <summary>The engine's id of the container.</summary>
@@ -82,12 +87,12 @@ public partial class Container : IWaitTarget, IAsyncDisposable
         })
         .Build();
 
-    // The settings as described, before PrepareSettingsAsync turned them into what is created.
+    // The settings as described, before PrepareStartAsync turned them into what is created.
     private ContainerSettings? described;
 
     private protected DockerEngine Engine => engine ?? throw NotStarted();
 
-    private string ShortId => id is null ? "-" : id[..Math.Min(12, id.Length)];
+    private string ShortId => ShortIds.Of(id);
 
 
     /// <summary>Stops the container: SIGTERM (or the image's stop signal), then SIGKILL after the grace period
@@ -158,14 +163,15 @@ public partial class Container : IWaitTarget, IAsyncDisposable
     /// container needs (a companion container, a network) without waiting for it.</summary>
     protected virtual Task OnStartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Runs on the first start, before the image is resolved and the container created: the place for a module
-    /// to decide what is created from what it finds on the engine (e.g. a prepared image instead of the described one).
-    /// The result becomes <see cref="Settings"/>.</summary>
-    protected virtual Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings settings, CancellationToken cancellationToken) =>
-        Task.FromResult(settings);
+    /// <summary>Runs on the first start once the described image is resolved (substituted, pulled if missing, inspected),
+    /// before the container is created: the place for a module to decide what is created from the image and from what it
+    /// finds on the engine (e.g. a prepared image instead of the described one). The result's settings become
+    /// <see cref="Settings"/>; each image is resolved once per start (see <see cref="PreparedStart.Image"/>).</summary>
+    protected virtual Task<PreparedStart> PrepareStartAsync(PreparedStart start, CancellationToken cancellationToken) =>
+        Task.FromResult(start);
 
     /// <summary>How many more times a first start is tried when a host port it publishes turned out to be taken, each time
-    /// with settings prepared anew: for a module whose <see cref="PrepareSettingsAsync"/> chooses free host ports itself,
+    /// with settings prepared anew: for a module whose <see cref="PrepareStartAsync"/> chooses free host ports itself,
     /// which another process may take between the choice and the start. 0 unless a module says otherwise.</summary>
     protected virtual int HostPortRetries => 0;
 
@@ -189,6 +195,12 @@ public partial class Container : IWaitTarget, IAsyncDisposable
         else
         {
             await RemoveAsync().ConfigureAwait(false);
+        }
+
+        if (abandonedCreate is not null)
+        {
+            // A hung engine may never answer: the watchdog removes that container by its session label instead.
+            await abandonedCreate.WaitAsync(AbandonedCreateWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (outputForwarding is not null)
@@ -222,6 +234,14 @@ public partial class Container : IWaitTarget, IAsyncDisposable
             return;
         }
 
+        if (abandonedCreate is { } pending)
+        {
+            // A create the start stopped waiting for removes its container when the answer comes, usually within
+            // milliseconds: waiting that long leaves nothing behind when the start's error arrives; a hung engine does not
+            // hold the error up longer than this.
+            await pending.WaitAsync(CreateAnswerWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         var clock = Stopwatch.StartNew();
 
         // Without an id the create's answer was lost (cancelled mid-request), but the engine may have created it all the same.
@@ -230,9 +250,9 @@ public partial class Container : IWaitTarget, IAsyncDisposable
             try
             {
                 await engine.Client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }).ConfigureAwait(false);
-                logger.ContainerRemoved(containerId[..Math.Min(12, containerId.Length)], clock.ElapsedMilliseconds);
+                logger.ContainerRemoved(ShortIds.Of(containerId), clock.ElapsedMilliseconds);
             }
-            catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound || e.ResponseBody?.Contains("already in progress", StringComparison.Ordinal) == true)
+            catch (DockerApiException e) when (EngineErrorText.IsGone(e))
             {
                 // Already gone (auto-removed, or removed by hand): nothing left to do.
             }

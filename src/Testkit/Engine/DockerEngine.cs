@@ -21,6 +21,9 @@ public sealed class DockerEngine : IDisposable
     private static DockerEngine? shared;
     private static TimeSpan? answerTimeout;
 
+    // Tests put an engine behind a proxy (to count or hold its calls) for the containers they start; nothing else sets it.
+    private static readonly AsyncLocal<DockerEngine?> FlowEngine = new();
+
     private readonly EngineTlsMaterial? tls;
 
     private DockerEngine(DockerClient client, EngineEndpoint endpoint, Version apiVersion, string engineVersion, EngineTlsMaterial? tls)
@@ -71,6 +74,11 @@ public sealed class DockerEngine : IDisposable
     /// <paramref name="maxWait"/> when that is shorter than <see cref="AnswerTimeout"/> (a container's start timeout).</summary>
     internal static async Task<DockerEngine> GetSharedAsync(ILogger? logger, TimeSpan maxWait, CancellationToken cancellationToken)
     {
+        if (FlowEngine.Value is { } ofThisFlow)
+        {
+            return ofThisFlow;
+        }
+
         if (shared is { } existing)
         {
             return existing;
@@ -87,6 +95,15 @@ public sealed class DockerEngine : IDisposable
         {
             SharedLock.Release();
         }
+    }
+
+    /// <summary>Makes <see cref="GetSharedAsync(ILogger?, CancellationToken)"/> return <paramref name="engine"/> in the calling
+    /// flow (and the tasks it starts) until the result is disposed: for tests that meter or fault one engine connection.</summary>
+    internal static IDisposable UseInThisFlow(DockerEngine engine)
+    {
+        var before = FlowEngine.Value;
+        FlowEngine.Value = engine;
+        return new FlowRestore(() => FlowEngine.Value = before);
     }
 
     /// <summary>Connects to the first endpoint that answers (see <see cref="EngineEndpoint.Discover(string?)"/>) and negotiates
@@ -309,5 +326,10 @@ public sealed class DockerEngine : IDisposable
     {
         Client.Dispose();
         tls?.Dispose();
+    }
+
+    private sealed class FlowRestore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 }

@@ -18,9 +18,10 @@ internal static class ImageResolver
         (await ResolveAndInspectAsync(engine, requested, policy, logger, cancellationToken).ConfigureAwait(false)).Name;
 
     /// <summary>As <see cref="ResolveAsync"/>, as the public <see cref="ResolvedImage"/>.</summary>
-    public static async Task<ResolvedImage> ResolveImageAsync(DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<ResolvedImage> ResolveImageAsync(
+        DockerEngine engine, string requested, PullPolicy policy, ILogger logger, CancellationToken cancellationToken, Action<string>? pulling = null)
     {
-        var (name, image) = await ResolveAndInspectAsync(engine, requested, policy, logger, cancellationToken).ConfigureAwait(false);
+        var (name, image) = await ResolveAndInspectAsync(engine, requested, policy, logger, cancellationToken, pulling).ConfigureAwait(false);
         return new ResolvedImage(requested, name, ImageInfo.From(image));
     }
 

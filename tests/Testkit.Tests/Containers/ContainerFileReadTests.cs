@@ -71,4 +71,23 @@ public class ContainerFileReadTests
         Assert.Contains("'/data/dangling'", dangling.Message, StringComparison.Ordinal);
         Assert.Contains("/data/gone.txt", dangling.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Path_info_tells_owner_mode_size_and_kind_of_a_stopped_containers_files_and_null_for_none()
+    {
+        await using var container = Sleeper.Build();
+        await container.StartAsync();
+        Assert.Equal(0, (await container.ExecAsync(["sh", "-c",
+            "mkdir -p /data/dir && printf 12345 > /data/dir/file && chown 70:71 /data/dir/file && chmod 640 /data/dir/file && ln -s file /data/dir/link"])).ExitCode);
+        await container.StopAsync(TimeSpan.Zero);
+
+        var file = await container.GetPathInfoAsync("/data/dir/file");
+        var directory = await container.GetPathInfoAsync("/data/dir");
+        var link = await container.GetPathInfoAsync("/data/dir/link");
+
+        Assert.Equal(new ContainerPathInfo("/data/dir/file", false, 5, (UnixFileMode)0b110_100_000, 70, 71, file!.Modified, null), file);
+        Assert.True(directory!.IsDirectory);
+        Assert.Equal("file", link!.LinkTarget);
+        Assert.Null(await container.GetPathInfoAsync("/data/none"));
+    }
 }

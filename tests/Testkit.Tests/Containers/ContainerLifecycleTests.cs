@@ -141,10 +141,10 @@ public class ContainerLifecycleTests
     {
         public List<string> Described { get; } = [];
 
-        protected override Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings described, CancellationToken cancellationToken)
+        protected override Task<PreparedStart> PrepareStartAsync(PreparedStart start, CancellationToken cancellationToken)
         {
-            Described.Add(described.Image);
-            return Task.FromResult(Described.Count == 1 ? described with { Image = "testkit-test/does-not-exist:1" } : described);
+            Described.Add(start.Settings.Image);
+            return Task.FromResult(Described.Count == 1 ? start with { Settings = start.Settings with { Image = "testkit-test/does-not-exist:1" } } : start);
         }
     }
 
@@ -157,11 +157,12 @@ public class ContainerLifecycleTests
 
         protected override int HostPortRetries => 1;
 
-        protected override Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings described, CancellationToken cancellationToken)
+        protected override Task<PreparedStart> PrepareStartAsync(PreparedStart start, CancellationToken cancellationToken)
         {
             var port = choices[Tries.Count];
             Tries.Add(Guid.NewGuid().ToString("N"));
-            return Task.FromResult(described with { Ports = [new PortBinding(6379).OnHostPort(port)], Labels = described.Labels.SetItem("test.try", Tries[^1]) });
+            var described = start.Settings;
+            return Task.FromResult(start with { Settings = described with { Ports = [new PortBinding(6379).OnHostPort(port)], Labels = described.Labels.SetItem("test.try", Tries[^1]) } });
         }
     }
 

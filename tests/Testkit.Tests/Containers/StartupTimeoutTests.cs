@@ -71,7 +71,7 @@ public sealed class StartupTimeoutTests
             Assert.True(clock.Elapsed < Bound, $"the start took {clock.Elapsed}");
             Assert.True(error.IsStartupTimeout);
             Assert.Contains("WithStartupTimeout", error.Message, StringComparison.Ordinal);
-            Assert.Contains($"{nameof(HangingPreparation)}.PrepareSettingsAsync", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"{nameof(HangingPreparation)}.PrepareStartAsync", error.Message, StringComparison.Ordinal);
             Assert.Empty(await ContainersOfRunAsync(run));
         }
         finally
@@ -110,10 +110,10 @@ public sealed class StartupTimeoutTests
 
     private sealed class HangingPreparation(ContainerSettings settings) : Container(settings)
     {
-        protected override async Task<ContainerSettings> PrepareSettingsAsync(ContainerSettings described, CancellationToken cancellationToken)
+        protected override async Task<PreparedStart> PrepareStartAsync(PreparedStart start, CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
-            return described;
+            return start;
         }
     }
 }

@@ -9,7 +9,7 @@ public partial class Container
     /// parameters of a new reusable one (false). Holds the key's lock until the start ends.</summary>
     private async Task<bool> FindReusableAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
     {
-        var key = await Reuse.ReuseKey.ComputeAsync(Settings, resolvedImage!.ID, cancellationToken).ConfigureAwait(false);
+        var key = await Reuse.ReuseKey.ComputeAsync(Settings, resolvedImage!.Id, cancellationToken).ConfigureAwait(false);
         startStep = $"waiting for the lock of reused container {key[..12]}";
         reuseLock = await Reuse.ContainerReuse.LockAsync(key, RemainingStartTime, cancellationToken).ConfigureAwait(false);
         reuseKey = key;
